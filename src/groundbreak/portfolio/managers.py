@@ -1,0 +1,27 @@
+from django.db import models
+from django.db.models import Q
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The projects `user` may see: their area subtree, their unit's, the ones they lead."""
+        from groundbreak.org.scoping import scope_q
+
+        return self.filter(scope_q(user, area="area", units=("owner_unit", "responsible_unit"), leader="lead_leader"))
+
+    def with_light(self, today=None, settings=None):
+        """Annotate `light` (green/yellow/red) computed in the database."""
+        from groundbreak.portfolio.lights import light_expression
+
+        return self.annotate(light=light_expression(today, settings))
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(code__icontains=text)
+            | Q(investment_code__icontains=text)
+        )

@@ -1,0 +1,47 @@
+"""Personas shared by every test: a province with two districts, and one user per role.
+
+Shanghai (city) ⊃ Songjiang, Minhang (districts). The district coordinator of Minhang is the
+"curious insider in another district" who must not see Songjiang's projects.
+"""
+
+import pytest
+
+from groundbreak.org.choices import AreaKind, Role, UnitKind
+from tests.factories import AreaFactory, PersonFactory, ProjectFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def world(db):
+    class World:
+        pass
+
+    w = World()
+    w.city = AreaFactory(name="上海市", name_en="Shanghai", kind=AreaKind.CITY, gb_code="310000")
+    w.songjiang = AreaFactory(name="松江区", name_en="Songjiang", parent=w.city, gb_code="310117")
+    w.minhang = AreaFactory(name="闵行区", name_en="Minhang", parent=w.city, gb_code="310112")
+    w.hq = UnitFactory(name="市重大办", kind=UnitKind.HEADQUARTERS, area=w.city)
+    w.sj_bureau = UnitFactory(name="松江区发改委", area=w.songjiang)
+    w.mh_bureau = UnitFactory(name="闵行区发改委", area=w.minhang)
+    w.enterprise = UnitFactory(name="上海云廊建设有限公司", kind=UnitKind.ENTERPRISE, area=w.songjiang)
+
+    w.admin = UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    w.coordinator = UserFactory(username="coord", role=Role.COORDINATOR, scope_area=w.city)
+    w.sj_coordinator = UserFactory(username="sj-coord", role=Role.COORDINATOR, scope_area=w.songjiang)
+    w.mh_coordinator = UserFactory(username="mh-coord", role=Role.COORDINATOR, scope_area=w.minhang)
+    w.leader_user = UserFactory(username="leader", role=Role.LEADER)
+    w.leader = PersonFactory(name="王明", title="松江区副区长", is_leader=True, user=w.leader_user)
+    w.unit_member = UserFactory(username="sj-unit", role=Role.UNIT_MEMBER, scope_unit=w.sj_bureau)
+    w.owner = UserFactory(username="owner", role=Role.OWNER, scope_unit=w.enterprise)
+    w.viewer = UserFactory(username="viewer", role=Role.VIEWER, scope_area=w.city)
+
+    w.sj_project = ProjectFactory(
+        code="SJ-001",
+        name="G60科创云廊二期",
+        name_en="G60 Kechuang Cloud Gallery phase II",
+        area=w.songjiang,
+        owner_unit=w.enterprise,
+        responsible_unit=w.sj_bureau,
+        lead_leader=w.leader,
+    )
+    w.mh_project = ProjectFactory(code="MH-001", name="闵行实事项目", area=w.minhang, responsible_unit=w.mh_bureau)
+    return w
