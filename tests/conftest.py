@@ -10,6 +10,13 @@ from groundbreak.org.choices import AreaKind, Role, UnitKind
 from tests.factories import AreaFactory, PersonFactory, ProjectFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    """Tests render pages without a collectstatic run, as the demo does, and hash passwords fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @pytest.fixture
 def world(db):
     class World:

@@ -14,9 +14,9 @@ def navigation(request):
         ("my-work", _("My work"), reverse("my-work")),
         ("projects", _("Projects"), reverse("portfolio:project-list")),
         ("key-lists", _("Key lists"), reverse("portfolio:keylist-list")),
-        ("areas", _("Areas"), reverse("org:area-list")),
-        ("units", _("Units"), reverse("org:unit-list")),
-        ("people", _("People"), reverse("org:person-list")),
+        ("areas", _("Areas"), reverse("portfolio:area-list")),
+        ("units", _("Units"), reverse("portfolio:unit-list")),
+        ("people", _("People"), reverse("portfolio:person-list")),
     ]
     if has_perm(user, "milestone.decide_replan"):
         items.append(("replans", _("Re-plan requests"), reverse("schedule:replan-queue")))

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from groundbreak.schedule.views import my_work
+
 urlpatterns = [
+    path("my-work/", my_work, name="my-work"),
     path("", include("groundbreak.core.urls")),
     path("accounts/", include("groundbreak.org.account_urls")),
     path("", include("groundbreak.org.urls")),
-    path("projects/", include("groundbreak.portfolio.urls")),
+    path("", include("groundbreak.portfolio.urls")),
     path("", include("groundbreak.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from groundbreak.org import views
+
 app_name = "org"
-urlpatterns = []
+urlpatterns = [
+    path("language/", views.set_language, name="set-language"),
+]

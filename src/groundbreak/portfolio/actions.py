@@ -17,6 +17,7 @@ from groundbreak.core.errors import ConflictError
 from groundbreak.org.permissions import require_perm
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage, Status
 from groundbreak.portfolio.models import (
+    KeyFigure,
     KeyList,
     KeyListMembership,
     LightOverride,
@@ -318,3 +319,26 @@ def remove_membership(*, membership: KeyListMembership, by) -> None:
     _check(by, "keylist.change", membership.project)
     with transaction.atomic():
         membership.delete()
+
+
+def save_key_figures(*, project: Project, figures: list[dict], delete: list[KeyFigure], by) -> None:
+    """Add or change a project's key figures and remove the ones in `delete`, all or nothing.
+
+    Each dict of `figures` holds the KeyFigure fields, with `instance` for an existing figure.
+    """
+    _check(by, "project.change", project)
+    with transaction.atomic():
+        for figure in delete:
+            if figure.project_id != project.pk:
+                raise ValidationError(_("That figure belongs to another project."))
+            figure.delete()
+        for order, values in enumerate(figures):
+            values = dict(values)
+            figure = values.pop("instance", None) or KeyFigure(project=project)
+            if figure.project_id != project.pk:
+                raise ValidationError(_("That figure belongs to another project."))
+            for name, value in values.items():
+                setattr(figure, name, value)
+            figure.order = order
+            figure.full_clean()
+            figure.save()

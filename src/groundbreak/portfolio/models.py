@@ -10,7 +10,9 @@ from groundbreak.org.models import Area, Person, Unit
 from groundbreak.portfolio.choices import Category, FigureKind, KeyListLevel, Light, Stage, Status
 from groundbreak.portfolio.managers import ProjectQuerySet
 
-code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]{1,39}$", _("Use 2–40 letters, digits, '-', '_' or '.'."))
+code_validator = RegexValidator(
+    r"^(?!new$)[A-Za-z0-9][A-Za-z0-9\-_.]{1,39}$", _("Use 2–40 letters, digits, '-', '_' or '.'.")
+)
 # 全国投资项目在线审批监管平台 code: year, 6-digit GB/T 2260 area, industry, type, serial:
 # 24 characters in all, e.g. 2022-310117-47-01-012345.
 investment_code_validator = RegexValidator(

@@ -19,3 +19,10 @@ class ScheduleConfig(AppConfig):
         track(models.ReplanReason)
         track(models.ScheduleSettings)
         register_schedule_rules()
+
+        from groundbreak.portfolio.sections import register_project_section
+        from groundbreak.schedule.sections import milestone_section_context
+
+        register_project_section(
+            "milestones", template="schedule/_milestones.html", context=milestone_section_context, order=10
+        )

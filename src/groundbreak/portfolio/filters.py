@@ -1,0 +1,70 @@
+"""Filters of the project list, shared by its page and (later) its API endpoint."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groundbreak.org.models import Area, Person, Unit
+from groundbreak.portfolio.choices import Category, Light, Stage, Status
+from groundbreak.portfolio.models import KeyList, Project
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area"), queryset=Area.objects.all(), method="filter_area", empty_label=_("All areas")
+    )
+    key_list = django_filters.ModelChoiceFilter(
+        label=_("Key list"), queryset=KeyList.objects.all(), field_name="key_lists", empty_label=_("All key lists")
+    )
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, empty_label=_("All categories")
+    )
+    industry = django_filters.CharFilter(label=_("Industry"), lookup_expr="icontains")
+    lead_leader = django_filters.ModelChoiceFilter(
+        label=_("Lead leader"), queryset=Person.objects.filter(is_leader=True), empty_label=_("All leaders")
+    )
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label=_("Responsible unit"), queryset=Unit.objects.all(), empty_label=_("All units")
+    )
+    light = django_filters.ChoiceFilter(
+        label=_("Light"), choices=Light.choices, method="filter_light", empty_label=_("All lights")
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if user is not None:
+            self._narrow_choices(user)
+
+    def _narrow_choices(self, user):
+        """Offer only the areas, units and leaders of projects the user can see (practice 3)."""
+        from groundbreak.org.permissions import sees_everything
+
+        if sees_everything(user):
+            return
+        visible = self.queryset
+        if user.scope_area_id:
+            self.filters["area"].queryset = Area.objects.subtree(user.scope_area)
+        else:
+            self.filters["area"].queryset = Area.objects.filter(
+                Q(pk__in=visible.values("area")) | Q(pk__in=visible.values("zone"))
+            )
+        self.filters["responsible_unit"].queryset = Unit.objects.filter(pk__in=visible.values("responsible_unit"))
+        self.filters["lead_leader"].queryset = Person.objects.filter(pk__in=visible.values("lead_leader"))
+        self.filters["key_list"].queryset = KeyList.objects.filter(memberships__project__in=visible).distinct()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, value):
+        """An area covers its subtree, and zones: a project counts under its district and its zone."""
+        return queryset.filter(Q(area__path__startswith=value.path) | Q(zone__path__startswith=value.path))
+
+    def filter_light(self, queryset, name, value):
+        return queryset.filter(light=value)

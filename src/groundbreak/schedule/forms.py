@@ -1,0 +1,64 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groundbreak.org.models import Unit
+from groundbreak.portfolio.forms import DateInput
+from groundbreak.schedule.models import MilestoneKind, MilestoneTemplate, ReplanReason
+
+EVIDENCE_TYPES = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".docx")
+
+
+class CompleteForm(forms.Form):
+    actual_date = forms.DateField(label=_("date met"), widget=DateInput(), initial=timezone.localdate)
+    document_number = forms.CharField(label=_("approval / document number"), required=False, max_length=100)
+    evidence = forms.FileField(label=_("evidence (photo or document)"), required=False)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return upload
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(mb)s MB).") % {"mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024}
+            )
+        if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+            raise forms.ValidationError(_("Upload a PDF, a Word document or a JPEG, PNG or WebP photo."))
+        return upload
+
+
+class ReplanForm(forms.Form):
+    new_date = forms.DateField(label=_("new planned date"), widget=DateInput())
+    reason = forms.ModelChoiceField(label=_("reason"), queryset=ReplanReason.objects.all())
+    note = forms.CharField(label=_("explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("why the completion is withdrawn"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("decision"), choices=[("1", _("approve")), ("0", _("reject"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ModelChoiceField(label=_("node kind"), queryset=MilestoneKind.objects.all())
+    name = forms.CharField(label=_("name (if not the kind's)"), required=False, max_length=200)
+    planned_date = forms.DateField(label=_("planned date"), widget=DateInput())
+    responsible_unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.all(), required=False)
+
+
+class TemplateForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("template"), queryset=MilestoneTemplate.objects.all())
