@@ -1,6 +1,7 @@
 """Reads of the change log, as pages show it."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
 from groundbreak.audit.models import ObjectChange
@@ -21,10 +22,21 @@ def describe(change: ObjectChange) -> list[dict]:
     rows = []
     for name, entry in change.changes.items():
         try:
-            label = model._meta.get_field(name).verbose_name if model else name
-        except Exception:  # a field removed since the change was recorded
-            label = name
-        before = entry.get("before_label") if entry.get("before_label") is not None else entry.get("before")
-        after = entry.get("after_label") if entry.get("after_label") is not None else entry.get("after")
-        rows.append({"field": label, "before": before, "after": after})
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:  # a field removed since the change was recorded
+            field = None
+        choices = dict(field.flatchoices) if field is not None and field.choices else {}
+
+        def shown(side, entry=entry, choices=choices):
+            label = entry.get(f"{side}_label")
+            value = entry.get(side)
+            return label if label is not None else choices.get(value, value)
+
+        rows.append(
+            {
+                "field": field.verbose_name if field is not None else name,
+                "before": shown("before"),
+                "after": shown("after"),
+            }
+        )
     return rows

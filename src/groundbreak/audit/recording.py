@@ -57,14 +57,13 @@ def _snapshot(instance) -> dict:
 
 
 def _label(field, value):
-    """A human label for a value, stored with the change so history reads without lookups."""
+    """The related record's name, stored with the change so history reads without lookups and
+    still names a record deleted since. Choice labels are not stored: they are translated when shown."""
     if value in (None, ""):
         return ""
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
     return None
 
 
@@ -120,7 +119,8 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     after = _snapshot(instance)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        changes = _changes(sender, {}, {k: v for k, v in after.items() if v not in (None, "")})
+        defaults = {f.name: _plain(f.get_default()) for f in _fields(sender)}
+        changes = _changes(sender, {}, {k: v for k, v in after.items() if v not in (None, "") and v != defaults[k]})
         _write(instance, ChangeAction.CREATE, changes)
     else:
         changes = _changes(sender, before, after)

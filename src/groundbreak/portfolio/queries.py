@@ -64,7 +64,9 @@ def project_detail(user, code: str) -> dict:
                 "figures",
                 Prefetch("memberships", queryset=KeyListMembership.objects.select_related("key_list")),
                 Prefetch("phases", queryset=Project.objects.for_user(user).with_light(today, settings)),
-                Prefetch("stage_changes", queryset=StageChange.objects.select_related("by__person").order_by("on", "id")),
+                Prefetch(
+                    "stage_changes", queryset=StageChange.objects.select_related("by__person").order_by("on", "id")
+                ),
             )
             .get(code=code)
         )

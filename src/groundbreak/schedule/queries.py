@@ -19,7 +19,10 @@ def project_milestones(user, project: Project, today=None, settings=None) -> dic
         project.milestones.annotate(light=milestone_light(today, settings))
         .select_related("kind", "responsible_unit")
         .prefetch_related(
-            Prefetch("replans", queryset=Replan.objects.select_related("reason", "requested_by__person", "decided_by__person"))
+            Prefetch(
+                "replans",
+                queryset=Replan.objects.select_related("reason", "requested_by__person", "decided_by__person"),
+            )
         )
         .order_by("planned_date", "order", "id")
     )
