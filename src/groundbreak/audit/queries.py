@@ -40,3 +40,15 @@ def describe(change: ObjectChange) -> list[dict]:
             }
         )
     return rows
+
+
+def history_page(request, obj, *, include_children: bool = True, per_page: int = 30) -> dict:
+    """The page of `obj`'s history that the request asks for, ready for includes/history.html."""
+    from groundbreak.core.pagination import paginate
+
+    page = paginate(request, history_of(obj, include_children=include_children), per_page, param="history")
+    rows = []
+    for change in page:
+        model = change.content_type.model_class()
+        rows.append((change, describe(change), model._meta.verbose_name if model else ""))
+    return {"history": rows, "history_page": page}

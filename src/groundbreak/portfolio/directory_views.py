@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from groundbreak.audit.queries import history_page
 from groundbreak.core.pagination import paginate
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import sees_everything
@@ -47,6 +48,7 @@ def area_detail(request, pk):
             "units": area.units.all()[:50],
             "page": paginate(request, projects.order_by("code")),
             "light_counts": light_counts(projects),
+            **history_page(request, area),
         },
     )
 
@@ -92,6 +94,7 @@ def unit_detail(request, pk):
             "people": unit.people.all(),
             "page": paginate(request, projects.order_by("code")),
             "light_counts": light_counts(projects),
+            **history_page(request, unit),
         },
     )
 
@@ -129,5 +132,11 @@ def person_detail(request, pk):
     return render(
         request,
         "portfolio/directory/person_detail.html",
-        {"person": person, "led": led, "responsible": responsible, "light_counts": light_counts(led)},
+        {
+            "person": person,
+            "led": led,
+            "responsible": responsible,
+            "light_counts": light_counts(led),
+            **history_page(request, person),
+        },
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groundbreak.audit.queries import describe, history_of
+from groundbreak.audit.queries import history_page
 from groundbreak.core.form_errors import add_action_errors
 from groundbreak.core.htmx import redirect_to, template_for
 from groundbreak.core.pagination import paginate
@@ -45,7 +45,6 @@ PROJECT_SORTS = {
     "investment": ("total_investment", "code"),
     "start": ("planned_start", "code"),
 }
-HISTORY_PAGE = 30
 FIGURE_FIELDS = ("kind", "label", "label_en", "value", "unit")
 
 
@@ -82,11 +81,9 @@ def project_detail_view(request, code):
     for section in sections:
         context.update(section.context(request, project, context))
     context["sections"] = sections
-    history = paginate(request, history_of(project), HISTORY_PAGE)
     context.update(
         {
-            "history": [(change, describe(change), _record_kind(change)) for change in history],
-            "history_page": history,
+            **history_page(request, project),
             "stage_form": StageChangeForm(initial={"to_stage": _next_stage(project)}),
             "pause_form": PauseForm(),
             "pause_update_form": PauseUpdateForm(),
@@ -110,11 +107,6 @@ def project_detail_view(request, code):
         }
     )
     return render(request, "portfolio/project_detail.html", context)
-
-
-def _record_kind(change):
-    model = change.content_type.model_class()
-    return model._meta.verbose_name if model else ""
 
 
 def _next_stage(project):
@@ -351,5 +343,12 @@ def keylist_detail(request, pk):
     return render(
         request,
         "portfolio/keylist_detail.html",
-        {"key_list": key_list, "page": page, "lights": lights, "totals": totals, "count": members.count()},
+        {
+            "key_list": key_list,
+            "page": page,
+            "lights": lights,
+            "totals": totals,
+            "count": members.count(),
+            **history_page(request, key_list, include_children=False),
+        },
     )
