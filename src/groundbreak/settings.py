@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "groundbreak.org",
     "groundbreak.portfolio",
     "groundbreak.schedule",
+    "groundbreak.exchange",
+    "groundbreak.api",
 ]
 
 MIDDLEWARE = [

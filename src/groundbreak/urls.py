@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("groundbreak.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", include("groundbreak.api.urls")),
+    path("", include("groundbreak.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
