@@ -52,8 +52,16 @@ def _plain(value):
     return value
 
 
+def _value(field, instance):
+    value = field.value_from_object(instance)
+    if isinstance(field, models.DecimalField) and value is not None:
+        # 1000 and 1000.00 are the same amount: compare at the column's precision.
+        value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+    return _plain(value)
+
+
 def _snapshot(instance) -> dict:
-    return {f.name: _plain(f.value_from_object(instance)) for f in _fields(type(instance))}
+    return {f.name: _value(f, instance) for f in _fields(type(instance))}
 
 
 def _label(field, value):

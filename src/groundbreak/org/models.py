@@ -44,12 +44,24 @@ class Area(BilingualNameMixin, TimeStampedModel):
         ordering = ["path"]
 
     def save(self, *args, **kwargs):
-        if self.pk is None:
+        from django.db import transaction
+
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)
+                kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+            old_path = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+            self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            self.depth = self.parent.depth + 1 if self.parent else 0
+            if self.parent_id and self.parent.path.startswith(self.path):
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"parent": _("An area cannot be placed below itself.")})
             super().save(*args, **kwargs)
-            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
-        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        self.depth = self.parent.depth + 1 if self.parent else 0
-        super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # A move carries the whole subtree along, so scoping by path prefix stays true.
+                for descendant in Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("depth"):
+                    descendant.save()
 
     def ancestors(self):
         ids = [int(p) for p in self.path.strip("/").split("/") if p]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundbreak.core.errors import ConflictError
-from groundbreak.org.permissions import require_perm
+from groundbreak.org.permissions import require_perm, sees_everything
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage, Status
 from groundbreak.portfolio.models import (
     KeyFigure,
@@ -67,6 +67,30 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
+def _check_history_date(project: Project, on: datetime.date, field: str = "on") -> None:
+    """A dated history entry happens today or earlier, and not before the last one."""
+    if on > _today():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    last = project.stage_changes.order_by("-on", "-id").first()
+    if last is not None and on < last.on:
+        raise ValidationError(
+            {
+                field: _("The date cannot be before the previous entry of the history (%(date)s).")
+                % {"date": last.on.isoformat()}
+            }
+        )
+
+
+def _check_no_phase_loop(project: Project) -> None:
+    seen = {project.pk}
+    parent = project.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": _("A project cannot be a phase of one of its own phases.")})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
 def create_project(*, by, **fields) -> Project:
     """Create a project in stage `reserve` (or the given stage, recorded in its history)."""
     _check(by, "project.create")
@@ -108,6 +132,7 @@ def update_project(*, project: Project, by, changes: dict, expected_version: int
             setattr(current, name, value)
         if current.parent_id and current.parent_id == current.pk:
             raise ValidationError({"parent": _("A project cannot be its own phase.")})
+        _check_no_phase_loop(current)
         current.full_clean()
         current.version += 1
         current.save()
@@ -121,8 +146,6 @@ def change_stage(*, project: Project, to_stage: str, on: datetime.date, note: st
     _check(by, "project.change_stage", project)
     if to_stage not in STAGE_ORDER:
         raise ValidationError({"to_stage": _("Unknown stage.")})
-    if on > _today():
-        raise ValidationError({"on": _("The date of a stage change cannot be in the future.")})
     with transaction.atomic():
         current = _locked(project)
         if current.status == Status.CANCELLED:
@@ -137,14 +160,7 @@ def change_stage(*, project: Project, to_stage: str, on: datetime.date, note: st
             if not note.strip():
                 raise ValidationError({"note": _("Say why the stage is corrected back.")})
             kind = StageChange.Kind.CORRECTION
-        last = current.stage_changes.order_by("-on", "-id").first()
-        if last is not None and on < last.on:
-            raise ValidationError(
-                {
-                    "on": _("The date cannot be before the previous stage change (%(date)s).")
-                    % {"date": last.on.isoformat()}
-                }
-            )
+        _check_history_date(current, on)
         entry = StageChange.objects.create(
             project=current, kind=kind, from_stage=current.stage, to_stage=to_stage, on=on, note=note, by=by
         )
@@ -172,6 +188,7 @@ def pause_project(
         current = _locked(project)
         if current.status != Status.ACTIVE:
             raise ValidationError(_("Only an active project can be paused."))
+        _check_history_date(current, on)
         current.status = Status.PAUSED
         current.pause_reason = reason
         current.expected_resume_on = expected_resume_on
@@ -202,6 +219,7 @@ def add_pause_update(
         current = _locked(project)
         if current.status != Status.PAUSED:
             raise ValidationError(_("Only a paused project takes pause updates."))
+        _check_history_date(current, on)
         if expected_resume_on is not None:
             if expected_resume_on <= on:
                 raise ValidationError({"expected_resume_on": _("The expected resume date must be in the future.")})
@@ -229,6 +247,7 @@ def resume_project(*, project: Project, note: str = "", on: datetime.date | None
         current = _locked(project)
         if current.status != Status.PAUSED:
             raise ValidationError(_("Only a paused project can be resumed."))
+        _check_history_date(current, on)
         current.status = Status.ACTIVE
         current.pause_reason = ""
         current.expected_resume_on = None
@@ -257,6 +276,7 @@ def cancel_project(*, project: Project, reason: str, on: datetime.date | None = 
         current = _locked(project)
         if current.status == Status.CANCELLED:
             raise ValidationError(_("The project is already cancelled."))
+        _check_history_date(current, on)
         current.status = Status.CANCELLED
         current.version += 1
         current.save()
@@ -303,6 +323,10 @@ def set_membership(
 ) -> KeyListMembership:
     """Put a project on a key list with the year's targets, or update its targets."""
     _check(by, "keylist.change", project)
+    if by is not None and not sees_everything(by):
+        # A district coordinator manages the lists of their own area, not the city's or a neighbour's.
+        if not by.scope_area_id or not key_list.area.path.startswith(by.scope_area.path):
+            raise ObjectDoesNotExist("key list outside the user's scope")
     with transaction.atomic():
         membership = KeyListMembership.objects.filter(key_list=key_list, project=project).first()
         membership = membership or KeyListMembership(key_list=key_list, project=project)
@@ -317,6 +341,9 @@ def set_membership(
 def remove_membership(*, membership: KeyListMembership, by) -> None:
     """Take a project off a key list (the change log keeps the targets it had)."""
     _check(by, "keylist.change", membership.project)
+    if by is not None and not sees_everything(by):
+        if not by.scope_area_id or not membership.key_list.area.path.startswith(by.scope_area.path):
+            raise ObjectDoesNotExist("key list outside the user's scope")
     with transaction.atomic():
         membership.delete()
 

@@ -145,7 +145,9 @@ def reopen_milestone(*, milestone: Milestone, reason: str, by) -> Milestone:
 def _needs_approval(milestone: Milestone, by) -> bool:
     if by is None or has_perm(by, "milestone.decide_replan"):
         return False
-    return ScheduleSettings.current().require_replan_approval and milestone.project.memberships.exists()
+    # Only this year's (or later) lists bind: last year's list no longer sets targets.
+    current_lists = milestone.project.memberships.filter(key_list__year__gte=_today().year)
+    return ScheduleSettings.current().require_replan_approval and current_lists.exists()
 
 
 def replan_milestone(
@@ -160,8 +162,6 @@ def replan_milestone(
     errors = {}
     if new_date is None:
         errors["new_date"] = _("Give the new planned date.")
-    elif new_date == milestone.planned_date:
-        errors["new_date"] = _("The new date is the same as the planned date.")
     if reason is None:
         errors["reason"] = _("Choose a reason.")
     if errors:
@@ -170,6 +170,8 @@ def replan_milestone(
         current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
         if current.actual_date is not None:
             raise ValidationError(_("A node that is met cannot be re-planned."))
+        if new_date == current.planned_date:
+            raise ValidationError({"new_date": _("The new date is the same as the planned date.")})
         if current.replans.filter(status=ReplanStatus.PENDING).exists():
             raise ValidationError(_("A re-plan of this node is already awaiting approval."))
         pending = _needs_approval(current, by)
@@ -209,8 +211,10 @@ def decide_replan(*, replan: Replan, approve: bool, by, note: str = "") -> Repla
         current.decided_at = timezone.now()
         current.decision_note = note
         current.save()
+        milestone = Milestone.objects.select_for_update().get(pk=current.milestone_id)
+        if approve and milestone.actual_date is not None:
+            raise ValidationError(_("The node has been met since the request: it can no longer be re-planned."))
         if approve:
-            milestone = Milestone.objects.select_for_update().get(pk=current.milestone_id)
             current.old_date = milestone.planned_date
             current.save()
             _move(milestone, current.new_date)
