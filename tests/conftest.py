@@ -14,6 +14,8 @@ from tests.factories import AreaFactory, PersonFactory, ProjectFactory, UnitFact
 def _fast_test_settings(settings):
     """Tests render pages without a collectstatic run, as the demo does, and hash passwords fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Assertions read English texts; tests of the Chinese pages ask for zh-hans explicitly.
+    settings.LANGUAGE_CODE = "en"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

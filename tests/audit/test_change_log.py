@@ -60,8 +60,13 @@ def test_create_is_recorded_with_actor_source_and_values(world):
     # Empty and default values (stage reserve, status active, not public) are left out of a creation.
     assert set(entry.changes) == {"code", "name", "category", "area", "total_investment"}
     with translation.override("en"):
-        assert shown(entry)["category"] == ("", "infrastructure")
-        assert shown(entry)["area"] == ("", "松江区")
+        assert shown(entry)["category"] == (None, "infrastructure")
+        assert shown(entry)["area"] == (None, "Songjiang")
+    # Names of related records are kept in each language, so a Chinese reader reads Chinese.
+    with translation.override("zh-hans"):
+        assert [(row["before"], row["after"]) for row in describe(entry) if row["after"] == "松江区"] == [
+            (None, "松江区")
+        ]
 
 
 def test_stage_change_records_before_and_after_shown_with_labels(world):
@@ -103,7 +108,7 @@ def test_history_keeps_the_name_of_a_related_record_deleted_since(world):
     world.mh_bureau.delete()
     entry = changes_of(world.mh_project).filter(action=ChangeAction.UPDATE).get()
     with translation.override("en"):
-        assert shown(entry) == {"responsible unit": ("闵行区发改委", "")}
+        assert shown(entry) == {"responsible unit": ("闵行区发改委", None)}
 
 
 def test_delete_is_recorded_and_shows_on_the_project(world):

@@ -14,7 +14,8 @@ def test_language_switch_is_remembered_for_the_user(client, world):
     assert "Projects" in body
 
 
-def test_browser_language_then_site_default(client, world):
+def test_browser_language_then_site_default(client, world, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
     client.force_login(world.viewer)
     response = client.get(reverse("portfolio:project-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.headers["Content-Language"] == "en"

@@ -118,3 +118,15 @@ def test_moving_an_area_carries_its_subtree_and_projects_along(world):
     assert set(Area.objects.subtree(world.songjiang)) == {world.songjiang}
     assert codes(world.mh_coordinator) == {"MH-001", "VILLAGE-1"}
     assert codes(world.sj_coordinator) == {"SJ-001"}
+
+
+def test_a_zone_user_sees_the_projects_in_the_zone_whatever_their_district(world):
+    from groundbreak.org.choices import AreaKind, Role
+    from groundbreak.portfolio.models import Project
+    from tests.factories import AreaFactory, UserFactory
+
+    corridor = AreaFactory(name="长三角G60科创走廊", kind=AreaKind.ZONE, parent=world.city)
+    world.sj_project.zone = corridor
+    world.sj_project.save()
+    zone_user = UserFactory(role=Role.COORDINATOR, scope_area=corridor)
+    assert list(Project.objects.for_user(zone_user).values_list("code", flat=True)) == ["SJ-001"]

@@ -223,3 +223,17 @@ def test_light_counts_per_light(db):
     assert light_counts() == {Light.RED: 1, Light.YELLOW: 1, Light.GREEN: 4}
     # A day later the override has expired, the 15-day node entered the window, the 0-day one is late.
     assert light_counts(TODAY + DAY) == {Light.RED: 3, Light.YELLOW: 1, Light.GREEN: 2}
+
+
+def test_a_parent_project_shows_its_worst_active_phase(world):
+    from tests.factories import MilestoneFactory, ProjectFactory
+
+    today = timezone.localdate()
+    phase = ProjectFactory(parent=world.sj_project, area=world.songjiang)
+    MilestoneFactory(project=phase, planned_date=today - datetime.timedelta(days=1))
+    lights = dict(Project.objects.with_light(today=today).values_list("code", "light"))
+    assert lights[phase.code] == "red"
+    assert lights["SJ-001"] == "red"
+    phase.status = "paused"
+    phase.save()
+    assert Project.objects.with_light(today=today).get(code="SJ-001").light == "green"

@@ -97,7 +97,7 @@ def test_project_detail_shows_facts_nodes_and_history(login, world):
     body = login(world.coordinator).get(reverse("portfolio:project-detail", args=["SJ-001"])).content.decode()
     assert "G60科创云廊二期" in body
     assert "王明" in body  # lead leader
-    assert "开工" in body  # the node
+    assert "Groundbreaking" in body  # the node, in the reader's language
     assert 'data-light="yellow"' in body
 
 

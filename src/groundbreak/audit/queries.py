@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from groundbreak.audit.models import ObjectChange
 
@@ -29,6 +30,8 @@ def describe(change: ObjectChange) -> list[dict]:
 
         def shown(side, entry=entry, choices=choices):
             label = entry.get(f"{side}_label")
+            if isinstance(label, dict):
+                label = label.get(get_language()) or next(iter(label.values()), None)
             value = entry.get(side)
             return label if label is not None else choices.get(value, value)
 
@@ -42,7 +45,7 @@ def describe(change: ObjectChange) -> list[dict]:
     return rows
 
 
-def history_page(request, obj, *, include_children: bool = True, per_page: int = 30) -> dict:
+def history_page(request, obj, *, include_children: bool = True, per_page: int = 20) -> dict:
     """The page of `obj`'s history that the request asks for, ready for includes/history.html."""
     from groundbreak.core.pagination import paginate
 

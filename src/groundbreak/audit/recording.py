@@ -64,6 +64,18 @@ def _snapshot(instance) -> dict:
     return {f.name: _value(f, instance) for f in _fields(type(instance))}
 
 
+def _labels(field, value) -> dict:
+    """Labels of a related record in each language, so the history reads in the reader's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    labels = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels[code] = _label(field, value)
+    return labels
+
+
 def _label(field, value):
     """The related record's name, stored with the change so history reads without lookups and
     still names a record deleted since. Choice labels are not stored: they are translated when shown."""
@@ -114,9 +126,9 @@ def _changes(model, before: dict, after: dict) -> dict:
         if old != new:
             field = by_name[name]
             entry = {"before": old, "after": new}
-            before_label, after_label = _label(field, old), _label(field, new)
-            if before_label is not None or after_label is not None:
-                entry["before_label"], entry["after_label"] = before_label, after_label
+            if field.is_relation:
+                entry["before_label"] = _labels(field, old) if old not in (None, "") else None
+                entry["after_label"] = _labels(field, new) if new not in (None, "") else None
             changes[name] = entry
     return changes
 

@@ -91,13 +91,16 @@ def _check_no_phase_loop(project: Project) -> None:
         parent = parent.parent
 
 
-def create_project(*, by, **fields) -> Project:
-    """Create a project in stage `reserve` (or the given stage, recorded in its history)."""
+def create_project(*, by, stage_on: datetime.date | None = None, **fields) -> Project:
+    """Create a project in stage `reserve` (or the given stage, recorded in its history as reached
+    on `stage_on`, today by default)."""
     _check(by, "project.create")
     stage = fields.pop("stage", Stage.RESERVE)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if stage_on is not None and stage_on > _today():
+        raise ValidationError({"stage_on": _("The date cannot be in the future.")})
     with transaction.atomic():
         project = Project(**fields, stage=stage)
         project.full_clean()
@@ -111,7 +114,7 @@ def create_project(*, by, **fields) -> Project:
                 kind=StageChange.Kind.STAGE,
                 from_stage=Stage.RESERVE,
                 to_stage=stage,
-                on=_today(),
+                on=stage_on or _today(),
                 note=_("Entered at this stage."),
                 by=by,
             )

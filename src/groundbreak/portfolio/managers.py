@@ -4,10 +4,13 @@ from django.db.models import Q
 
 class ProjectQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The projects `user` may see: their area subtree, their unit's, the ones they lead."""
+        """The projects `user` may see: in their area subtree (by district or by zone), their unit's,
+        the ones they lead."""
         from groundbreak.org.scoping import scope_q
 
-        return self.filter(scope_q(user, area="area", units=("owner_unit", "responsible_unit"), leader="lead_leader"))
+        return self.filter(
+            scope_q(user, area=("area", "zone"), units=("owner_unit", "responsible_unit"), leader="lead_leader")
+        )
 
     def with_light(self, today=None, settings=None):
         """Annotate `light` (green/yellow/red) computed in the database."""

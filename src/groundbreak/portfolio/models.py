@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,8 +41,22 @@ class Project(BilingualNameMixin, TimeStampedModel):
         related_name="zone_projects",
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     owner_unit = models.ForeignKey(
         Unit,
         verbose_name=_("owner unit"),
@@ -208,6 +222,7 @@ class KeyList(BilingualNameMixin, TimeStampedModel):
         verbose_name = _("key list")
         verbose_name_plural = _("key lists")
         ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "year", "area"], name="one_key_list_per_name_year_area")]
 
 
 class KeyListMembership(models.Model):

@@ -37,9 +37,12 @@ def milestone_light(today: datetime.date | None = None, settings=None):
 
 
 def _project_milestones():
+    """The nodes of the project and of its active phases: a parent shows its worst phase."""
     from groundbreak.schedule.models import Milestone
 
-    return Milestone.objects.filter(project=OuterRef("pk"))
+    return Milestone.objects.filter(
+        Q(project=OuterRef("pk")) | Q(project__parent=OuterRef("pk"), project__status=Status.ACTIVE)
+    )
 
 
 def _overdue_node(today, settings):

@@ -32,7 +32,8 @@ def figure(value):
         return "—"
     amount = Decimal(value).normalize()
     places = max(0, -amount.as_tuple().exponent)
-    return number_format(amount, places, force_grouping=True)
+    # Both Chinese and English group thousands with a comma.
+    return f"{amount:,.{places}f}"
 
 
 @register.filter
