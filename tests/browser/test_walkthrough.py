@@ -76,7 +76,8 @@ def test_complete_and_replan_change_the_light(page, world):
     assert due_soon.planned_date == today + datetime.timedelta(days=60)
     assert due_soon.baseline_date == today + datetime.timedelta(days=5)
     assert Milestone.objects.get(pk=due_soon.pk).replans.get().reason.code == "approvals"
-    # The change history on the page names the re-plan.
+    # The change history, folded by default, names the re-plan once opened.
+    page.click("#history > summary")
     assert page.locator("#history").inner_text().count("Waiting for the planning bureau") >= 1
 
 
