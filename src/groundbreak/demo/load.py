@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from groundbreak.audit.context import acting_as
-from groundbreak.demo import evidence, seeds
+from groundbreak.demo import coordination, evidence, seeds
 from groundbreak.org.models import Area, Person, Unit, User
+from groundbreak.portfolio.publishing import publish_project
 from groundbreak.portfolio.actions import (
     add_pause_update,
     cancel_project,
@@ -86,6 +87,7 @@ class _Loader:
         for spec in seeds.PROJECTS:
             self.load_project(spec)
         self.load_key_lists()
+        coordination.load(self)
 
     # ---- org --------------------------------------------------------------------------------
 
@@ -166,12 +168,13 @@ class _Loader:
             "planned_end": self.shift(spec.get("end")),
             "description": spec.get("description", ""),
             "parent": self.projects[spec["parent"]] if spec.get("parent") else None,
-            "is_public": spec.get("public", False),
         }
         if spec.get("investment_code"):
             year, rest = spec["investment_code"].split("-", 1)
             fields["investment_code"] = f"{self.shift_year(int(year))}-{rest}"
         project = create_project(by=None, **fields)
+        if spec.get("public"):
+            publish_project(project=project, public=True, by=None)
         self.projects[project.code] = project
 
         for order, (kind, label, label_en, value, unit) in enumerate(spec.get("figures", ())):

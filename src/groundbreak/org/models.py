@@ -53,7 +53,7 @@ class Area(BilingualNameMixin, TimeStampedModel):
             old_path = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
             self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
             self.depth = self.parent.depth + 1 if self.parent else 0
-            if self.parent_id and self.parent.path.startswith(self.path):
+            if self.parent_id and old_path and self.parent.path.startswith(old_path):
                 from django.core.exceptions import ValidationError
 
                 raise ValidationError({"parent": _("An area cannot be placed below itself.")})

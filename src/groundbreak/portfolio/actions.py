@@ -46,7 +46,6 @@ EDITABLE_FIELDS = (
     "planned_end",
     "description",
     "parent",
-    "is_public",
 )
 
 
