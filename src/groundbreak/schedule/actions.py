@@ -6,11 +6,13 @@ transaction, audit written by the signals in it; `by=None` is the system.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groundbreak.core import uploads
 from groundbreak.org.permissions import has_perm, require_perm
 from groundbreak.portfolio.models import Project
 from groundbreak.schedule.choices import Evidence, ReplanStatus
@@ -93,12 +95,40 @@ def apply_template(*, project: Project, template: MilestoneTemplate, by) -> list
     return created
 
 
+def clean_evidence(upload, *, keep_location: bool = False) -> uploads.CleanedUpload:
+    """Evidence checked by its content (PDF, Word, JPEG, PNG, WebP) and size, photos stripped of
+    their metadata (the GPS position kept only with the uploader's consent), under a random name."""
+    return uploads.clean_upload(
+        upload,
+        allowed=uploads.DOCUMENTS_AND_PHOTOS,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
+        keep_location=keep_location,
+        refused_message=_("Upload a PDF, a Word document or a JPEG, PNG or WebP photo."),
+    )
+
+
 def complete_milestone(
-    *, milestone: Milestone, actual_date: datetime.date, by, document_number: str = "", evidence=None, note: str = ""
+    *,
+    milestone: Milestone,
+    actual_date: datetime.date,
+    by,
+    document_number: str = "",
+    evidence=None,
+    keep_location: bool = False,
+    note: str = "",
 ) -> Milestone:
-    """Record that a node was met on `actual_date`, with the evidence its kind requires."""
+    """Record that a node was met on `actual_date`, with the evidence its kind requires.
+
+    `evidence` is checked and cleaned here whoever calls (see `clean_evidence`); `keep_location`
+    is the uploader's consent to keep a photo's GPS position.
+    """
     _check(by, "milestone.complete", milestone.project)
     errors = {}
+    if evidence:
+        try:
+            evidence = clean_evidence(evidence, keep_location=keep_location)
+        except ValidationError as error:
+            errors["evidence"] = error.messages
     if actual_date is None:
         errors["actual_date"] = _("Give the date the node was met.")
     elif actual_date > _today():

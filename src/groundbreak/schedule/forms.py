@@ -1,39 +1,27 @@
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.org.models import Unit
 from groundbreak.portfolio.forms import DateInput
+from groundbreak.schedule.actions import clean_evidence
 from groundbreak.schedule.models import MilestoneKind, MilestoneTemplate, ReplanReason
-
-EVIDENCE_TYPES = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".docx")
 
 
 class CompleteForm(forms.Form):
     actual_date = forms.DateField(label=_("date met"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("approval / document number"), required=False, max_length=100)
+    # Before `evidence`: cleaning the photo needs the answer.
+    keep_location = forms.BooleanField(label=_("Keep the photo's location"), required=False)
     evidence = forms.FileField(label=_("evidence (photo or document)"), required=False)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_evidence(self):
+        """Checked by content and cleaned here for a field error; the action accepts the result as is."""
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return upload
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (at most %(mb)s MB).") % {"mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024}
-            )
-        if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
-            raise forms.ValidationError(_("Upload a PDF, a Word document or a JPEG, PNG or WebP photo."))
-        return upload
+        return clean_evidence(upload, keep_location=self.cleaned_data.get("keep_location", False))
 
 
 class ReplanForm(forms.Form):
