@@ -5,7 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from groundbreak.audit.models import ObjectChange
+from groundbreak.audit.models import ChangeAction, ObjectChange
 
 
 def history_of(obj, *, include_children: bool = True):
@@ -18,8 +18,13 @@ def history_of(obj, *, include_children: bool = True):
 
 
 def describe(change: ObjectChange) -> list[dict]:
-    """The change as rows of (field label, before, after) in words a user reads."""
-    model = change.content_type.model_class()
+    """The change as rows of (field label, before, after) in words a user reads.
+
+    A recorded fact (action "record") has no before: its rows are the recorded values.
+    """
+    if change.action == ChangeAction.RECORD:
+        return [{"field": name, "before": "", "after": value} for name, value in change.changes.items()]
+    model = change.content_type.model_class() if change.content_type_id else None
     rows = []
     for name, entry in change.changes.items():
         try:
@@ -52,6 +57,6 @@ def history_page(request, obj, *, include_children: bool = True, per_page: int =
     page = paginate(request, history_of(obj, include_children=include_children), per_page, param="history")
     rows = []
     for change in page:
-        model = change.content_type.model_class()
+        model = change.content_type.model_class() if change.content_type_id else None
         rows.append((change, describe(change), model._meta.verbose_name if model else ""))
     return {"history": rows, "history_page": page}

@@ -1,9 +1,9 @@
 """Field-by-field change log of every tracked model, whatever code path saved it.
 
 Models opt in with `track(Model, parent="project")`. Signals fire for pages, admin, commands,
-imports and the worker alike, and the entry is written in the same transaction as the change.
-Queryset `update()`/`bulk_create()` bypass signals, so business actions never use them on
-tracked models.
+imports and the worker alike, and the entry is written in the same transaction as the change, as
+the next link of the hash chain (see `chain`). Queryset `update()`/`bulk_create()` bypass
+signals, so business actions never use them on tracked models.
 """
 
 import datetime
@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from groundbreak.audit.chain import append
 from groundbreak.audit.context import current_actor
 from groundbreak.audit.models import ChangeAction, ObjectChange
 
@@ -64,27 +65,21 @@ def _snapshot(instance) -> dict:
     return {f.name: _value(f, instance) for f in _fields(type(instance))}
 
 
-def _labels(field, value) -> dict:
-    """Labels of a related record in each language, so the history reads in the reader's language."""
+def _labels(field, value, related=None) -> dict:
+    """The related record's name in each language, stored with the change so history reads in
+    the reader's language without lookups, and still names a record deleted since. Choice labels
+    are not stored: they are translated when shown. `related` is the record when the caller has it
+    (no query); otherwise it is fetched once."""
     from django.conf import settings
     from django.utils import translation
 
+    if related is None or related.pk != value:
+        related = field.related_model._default_manager.filter(pk=value).first()
     labels = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            labels[code] = _label(field, value)
+            labels[code] = str(related) if related is not None else f"#{value}"
     return labels
-
-
-def _label(field, value):
-    """The related record's name, stored with the change so history reads without lookups and
-    still names a record deleted since. Choice labels are not stored: they are translated when shown."""
-    if value in (None, ""):
-        return ""
-    if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
-    return None
 
 
 def _remember_before(sender, instance, raw=False, **kwargs):
@@ -103,22 +98,24 @@ def _write(instance, action, changes):
     for step in parent_name.split(".") if parent_name else []:
         parent = getattr(parent, step, None) if parent is not None else None
     parent = parent if parent_name else None
-    ObjectChange.objects.create(
-        actor=actor.user,
-        actor_name=str(actor.user) if actor.user is not None else "",
-        source=actor.source,
-        request_id=actor.request_id,
-        action=action,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
-        parent_content_type=ContentType.objects.get_for_model(type(parent)) if parent is not None else None,
-        parent_object_id=str(parent.pk) if parent is not None else "",
-        changes=changes,
+    append(
+        ObjectChange(
+            actor=actor.user,
+            actor_name=str(actor.user) if actor.user is not None else "",
+            source=actor.source,
+            request_id=actor.request_id,
+            action=action,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:300],
+            parent_content_type=ContentType.objects.get_for_model(type(parent)) if parent is not None else None,
+            parent_object_id=str(parent.pk) if parent is not None else "",
+            changes=changes,
+        )
     )
 
 
-def _changes(model, before: dict, after: dict) -> dict:
+def _changes(model, before: dict, after: dict, instance=None) -> dict:
     by_name = {f.name: f for f in _fields(model)}
     changes = {}
     for name, new in after.items():
@@ -128,7 +125,9 @@ def _changes(model, before: dict, after: dict) -> dict:
             entry = {"before": old, "after": new}
             if field.is_relation:
                 entry["before_label"] = _labels(field, old) if old not in (None, "") else None
-                entry["after_label"] = _labels(field, new) if new not in (None, "") else None
+                # The saved record usually holds the new related object already: no query for it.
+                held = field.get_cached_value(instance, None) if instance is not None else None
+                entry["after_label"] = _labels(field, new, held) if new not in (None, "") else None
             changes[name] = entry
     return changes
 
@@ -140,10 +139,12 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
         defaults = {f.name: _plain(f.get_default()) for f in _fields(sender)}
-        changes = _changes(sender, {}, {k: v for k, v in after.items() if v not in (None, "") and v != defaults[k]})
+        changes = _changes(
+            sender, {}, {k: v for k, v in after.items() if v not in (None, "") and v != defaults[k]}, instance
+        )
         _write(instance, ChangeAction.CREATE, changes)
     else:
-        changes = _changes(sender, before, after)
+        changes = _changes(sender, before, after, instance)
         if changes:
             _write(instance, ChangeAction.UPDATE, changes)
     instance._audit_before = after
