@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from groundbreak.audit.context import acting_as
-from groundbreak.demo import coordination, evidence, seeds
+from groundbreak.demo import coordination, evidence, reporting, seeds
 from groundbreak.org.models import Area, Person, Unit, User
-from groundbreak.portfolio.publishing import publish_project
 from groundbreak.portfolio.actions import (
     add_pause_update,
     cancel_project,
@@ -22,6 +21,7 @@ from groundbreak.portfolio.actions import (
     set_membership,
 )
 from groundbreak.portfolio.models import KeyFigure, KeyList, Project
+from groundbreak.portfolio.publishing import publish_project
 from groundbreak.schedule.actions import add_milestone, apply_template, complete_milestone, replan_milestone
 from groundbreak.schedule.choices import Evidence
 from groundbreak.schedule.defaults import TEMPLATES
@@ -88,6 +88,7 @@ class _Loader:
             self.load_project(spec)
         self.load_key_lists()
         coordination.load(self)
+        reporting.load(self)
 
     # ---- org --------------------------------------------------------------------------------
 
