@@ -1,0 +1,22 @@
+"""The rule coordination registers for project lights: an overdue issue turns a project red."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from groundbreak.portfolio.choices import Status
+from groundbreak.portfolio.lights import register_light_rule
+
+
+def _overdue_issue(today, settings):
+    from groundbreak.coordination.models import Issue
+    from groundbreak.coordination.queries import overdue_q
+
+    # As with time nodes, a parent shows its worst active phase, and a paused project's clock stops.
+    issues = Issue.objects.filter(
+        Q(project=OuterRef("pk")) | Q(project__parent=OuterRef("pk"), project__status=Status.ACTIVE)
+    )
+    return Q(status=Status.ACTIVE) & Q(Exists(issues.filter(overdue_q(today))))
+
+
+def register_coordination_rules() -> None:
+    register_light_rule("issue_overdue", _("an issue is past its deadline"), red=_overdue_issue)
