@@ -25,11 +25,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "milestone.decide_replan",
             "keylist.change",
             "org.change",
+            "engagement.change",
+            "issue.create",
+            "issue.assign",
+            "issue.respond",
+            "issue.verify",
+            "issue.change_deadline",
+            "instruction.give",
+            "report.accept",
+            "round.manage",
         }
     ),
-    Role.LEADER: frozenset(),
-    Role.UNIT_MEMBER: frozenset({"milestone.complete", "milestone.replan"}),
-    Role.OWNER: frozenset({"milestone.complete", "milestone.replan"}),
+    Role.LEADER: frozenset({"instruction.give"}),
+    Role.UNIT_MEMBER: frozenset(
+        {"milestone.complete", "milestone.replan", "issue.create", "issue.respond", "report.fill", "report.review"}
+    ),
+    Role.OWNER: frozenset({"milestone.complete", "milestone.replan", "issue.create", "issue.respond", "report.fill"}),
     Role.VIEWER: frozenset(),
 }
 

@@ -103,6 +103,7 @@ def project_detail_view(request, code):
                 "milestone.complete",
                 "milestone.replan",
                 "milestone.decide_replan",
+                "project.publish",
             ),
         }
     )
