@@ -61,7 +61,14 @@ def demo(argv: list[str]) -> int:
     if args.no_serve:
         return 0
 
+    from groundbreak.audit.tasks import schedule_daily_head_export
+
+    schedule_daily_head_export()
     worker, thread = _start_worker_thread()
+    from groundbreak.notify.scheduler import start_scheduler_thread
+
+    # The daily checks run in the demo too, so the bell has something to say.
+    _scheduler, stop_scheduler = start_scheduler_thread()
     print(f"Serving on http://{args.addr}:{args.port}/ — press Ctrl-C to stop.")
     try:
         call_command("runserver", f"{args.addr}:{args.port}", use_reloader=False, use_threading=True)
@@ -69,6 +76,7 @@ def demo(argv: list[str]) -> int:
         pass
     finally:
         worker.running = False
+        stop_scheduler.set()
         thread.join(timeout=5)
         print("Stopped.")
     return 0
@@ -107,17 +115,30 @@ def serve(argv: list[str]) -> int:
 
 def worker(argv: list[str]) -> int:
     _setup()
+    from groundbreak.audit.tasks import schedule_daily_head_export
+
+    schedule_daily_head_export()
     from django.core.management import call_command
 
+    if "--with-scheduler" in argv:
+        # The daily checks and the delivery sweep in this process: no cron needed.
+        from groundbreak.notify.scheduler import start_scheduler_thread
+
+        argv = [arg for arg in argv if arg != "--with-scheduler"]
+        start_scheduler_thread()
     call_command("db_worker", *argv)
     return 0
 
 
 COMMANDS = {"demo": demo, "serve": serve, "worker": worker}
+# Django command names cannot hold a dash; the documented spellings can.
+ALIASES = {"verify-history": "verify_history", "export-chain-head": "export_chain_head"}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ALIASES:
+        argv[0] = ALIASES[argv[0]]
     if argv and argv[0] in COMMANDS:
         return COMMANDS[argv[0]](argv[1:]) or 0
     _setup()

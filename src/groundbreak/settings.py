@@ -34,28 +34,42 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "groundbreak.core",
     "groundbreak.audit",
     "groundbreak.org",
+    "groundbreak.org.security",
     "groundbreak.portfolio",
     "groundbreak.schedule",
+    "groundbreak.coordination",
+    "groundbreak.reporting",
     "groundbreak.exchange",
     "groundbreak.api",
+    "groundbreak.insight",
+    "groundbreak.notify",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "groundbreak.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "groundbreak.org.security.sessions.SessionExpiryMiddleware",
+    "groundbreak.org.security.totp.TwoFactorMiddleware",
     "groundbreak.audit.middleware.AuditActorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "groundbreak.urls"
@@ -95,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-work"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,6 +158,62 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
 
+# Security ------------------------------------------------------------------------------------
+# Headers, login throttling, second factor and session lifetime (OWASP ASVS level 2).
+# docs/production.md explains each variable.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Only once every subdomain serves HTTPS: browsers' preload lists are slow to leave.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# The battle map's tiles come from the server GROUNDBREAK_MAP_TILES names, if any ({s} is
+# Leaflet's subdomain placeholder).
+_map_tiles = os.environ.get("GROUNDBREAK_MAP_TILES", "").replace("{s}", "*")
+if _map_tiles.startswith(("https://", "http://")):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(_map_tiles.split("/")[:3]))
+
+# How many reverse proxies append to X-Forwarded-For: the client's address is the one the
+# outermost of ours saw, anything to its left is whatever the client chose to send.
+GROUNDBREAK_PROXY_COUNT = env_int("GROUNDBREAK_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0)
+AXES_CLIENT_IP_CALLABLE = "groundbreak.org.security.throttling.client_ip"
+AXES_HANDLER = "groundbreak.org.security.throttling.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("GROUNDBREAK_LOGIN_FAILURE_LIMIT", 5)
+# Offices reach us through one NAT address, so an address may fail more often than one account.
+GROUNDBREAK_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("GROUNDBREAK_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# In hours, as axes reads a float.
+AXES_COOLOFF_TIME = env_int("GROUNDBREAK_LOGIN_COOLOFF_MINUTES", 30) / 60
+# Attempts during a lock-out do not extend it: the account's owner gets back in after the
+# cool-off unless someone fails the whole limit again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "groundbreak.org.security.views.locked_out"
+# Logins and logouts are recorded as AuthEvent rows; axes keeps only the failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+
+OTP_TOTP_ISSUER = "Groundbreak"
+# Administrators may remove a user's authenticator (a lost phone) but never read its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Roles that must use a second factor whatever the administrators set in the admin.
+GROUNDBREAK_TOTP_REQUIRED_ROLES = env_list("GROUNDBREAK_TOTP_REQUIRED_ROLES", [])
+
+GROUNDBREAK_SESSION_IDLE_MINUTES = env_int("GROUNDBREAK_SESSION_IDLE_MINUTES", 30)
+GROUNDBREAK_SESSION_MAX_HOURS = env_int("GROUNDBREAK_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = GROUNDBREAK_SESSION_MAX_HOURS * 3600
+# Security (end) ------------------------------------------------------------------------------
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 PAGE_SIZE = env_int("GROUNDBREAK_PAGE_SIZE", 50)
@@ -152,3 +227,36 @@ LOGGING = {
 }
 
 SITE_NAME = _("Groundbreak")
+
+# The battle map's tile server (a URL template such as https://tiles.example/{z}/{x}/{y}.png).
+# Empty: points on a plain background, so the map works with no internet at all.
+GROUNDBREAK_MAP_TILES = os.environ.get("GROUNDBREAK_MAP_TILES", "")
+GROUNDBREAK_MAP_ATTRIBUTION = os.environ.get("GROUNDBREAK_MAP_ATTRIBUTION", "")
+
+# REST API (groundbreak.api). "ninja" serves the API docs' Swagger UI from its bundled static files.
+INSTALLED_APPS += ["ninja"]
+GROUNDBREAK_API_RATE = os.environ.get("GROUNDBREAK_API_RATE", "600/min")
+# Bodies above this are refused with 413 (uploaded files are limited by EVIDENCE_MAX_BYTES instead).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GROUNDBREAK_MAX_BODY_BYTES", 2_621_440)
+
+# Notifications (groundbreak.notify) and links in e-mails and chat messages.
+SITE_URL = os.environ.get("GROUNDBREAK_SITE_URL", "")
+NOTIFY_MILESTONE_DUE_DAYS = env_int("GROUNDBREAK_NOTIFY_DUE_DAYS", 7)
+NOTIFY_DAILY_AT = os.environ.get("GROUNDBREAK_NOTIFY_DAILY_AT", "07:05")
+NOTIFY_WEBHOOK_TIMEOUT = env_int("GROUNDBREAK_WEBHOOK_TIMEOUT", 5)
+NOTIFY_WEBHOOK_ALLOW_PRIVATE = env_bool("GROUNDBREAK_WEBHOOK_ALLOW_PRIVATE", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# Data exchange: imports larger than this run in the background; hard limits on any import.
+IMPORT_SYNC_MAX_ROWS = env_int("GROUNDBREAK_IMPORT_SYNC_MAX_ROWS", 500)
+IMPORT_MAX_ROWS = env_int("GROUNDBREAK_IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_BYTES = env_int("GROUNDBREAK_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Open data (OC4IDS): the public address and the registered OC4IDS prefix of this publisher.
+GROUNDBREAK_PUBLIC_URL = os.environ.get("GROUNDBREAK_PUBLIC_URL", "http://localhost:8000")
+OC4IDS_PROJECT_ID_PREFIX = os.environ.get("OC4IDS_PROJECT_ID_PREFIX", "groundbreak")

@@ -11,9 +11,13 @@ urlpatterns = [
     path("", include("groundbreak.org.urls")),
     path("", include("groundbreak.portfolio.urls")),
     path("", include("groundbreak.schedule.urls")),
+    path("", include("groundbreak.coordination.urls")),
+    path("", include("groundbreak.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("groundbreak.api.urls")),
     path("", include("groundbreak.exchange.urls")),
+    path("", include("groundbreak.notify.urls")),
+    path("", include("groundbreak.insight.urls")),
     path("admin/", admin.site.urls),
 ]

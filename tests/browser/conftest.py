@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = os.environ.get("GROUNDBREAK_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # plain synchronous code, so Django's guard against async contexts does not apply to them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("GROUNDBREAK_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from groundbreak.schedule.models import Milestone
 from tests.browser.conftest import screenshot
 from tests.factories import TEST_PASSWORD, MilestoneFactory, kind
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def login(page, username):
