@@ -15,7 +15,7 @@ def _unquote(lines: list[str]) -> str:
 
 
 def read_po(path: Path) -> dict[str, list[str]]:
-    """msgid → msgstr forms, for the entries of a .po file (header and obsolete entries left out)."""
+    """(msgctxt, msgid) → msgstr forms, for the entries of a .po file (header and obsolete entries left out)."""
     entries, current, key, fuzzy_flags = {}, {}, None, []
     text = path.read_text(encoding="utf-8")
     for block in re.split(r"\n\s*\n", text):
@@ -35,8 +35,9 @@ def read_po(path: Path) -> dict[str, list[str]]:
         msgid = _unquote(current["msgid"])
         if not msgid:
             continue
+        context = _unquote(current["msgctxt"]) if "msgctxt" in current else None
         forms = [_unquote(v) for k, v in sorted(current.items()) if k.startswith("msgstr")]
-        entries[msgid] = forms
+        entries[(context, msgid)] = forms
         if any("fuzzy" in f for f in flags):
             fuzzy_flags.append(msgid)
     return entries, fuzzy_flags
@@ -54,5 +55,8 @@ def test_compiled_catalog_matches_the_source():
     entries, _fuzzy = read_po(LOCALE / "django.po")
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, forms in entries.items() if compiled.gettext(msgid) != forms[0]]
+    def compiled_text(context, msgid):
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
+    stale = [key for key, forms in entries.items() if compiled_text(*key) != forms[0]]
     assert stale == [], "run `uv run groundbreak compilemessages --ignore=.venv`"
