@@ -3,9 +3,7 @@
 The pages themselves are split by subject: `views_engagements`, `views_issues`, `views_board`.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -20,39 +18,11 @@ from groundbreak.coordination.queries import (
     visible_issues,
     visible_leaders,
 )
-from groundbreak.core.form_errors import add_action_errors
-from groundbreak.core.htmx import redirect_to
+from groundbreak.core.form_actions import perform_or_notice as run_action  # noqa: F401 (used by the views)
 from groundbreak.core.pagination import paginate
-from groundbreak.org.permissions import has_perm
+from groundbreak.org.permissions import permission_flags as permissions  # noqa: F401
 from groundbreak.portfolio.models import Project
 from groundbreak.portfolio.queries import light_counts, visible_projects
-
-
-def permissions(user, *perms) -> dict:
-    """`{"issue_assign": True, …}` for the template's `can`."""
-    return {perm.replace(".", "_"): has_perm(user, perm) for perm in perms}
-
-
-def run_action(request, form, perform, success: str, back: str):
-    """Run one business action from a posted form and go back; errors come back as notices.
-
-    Out of scope is a 404; a role or unit that may not act gets the 403 of PermissionDenied.
-    """
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect_to(request, back)
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect_to(request, back)
 
 
 def serve_attachment(attachment):

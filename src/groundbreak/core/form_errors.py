@@ -1,6 +1,6 @@
 """Turning a business action's ValidationError into errors on the form the user filled in."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 
 def add_action_errors(form, error: ValidationError) -> None:
@@ -18,5 +18,5 @@ def add_action_errors(form, error: ValidationError) -> None:
 def error_messages(error: ValidationError) -> list[str]:
     """All messages of a ValidationError, flattened, for a page that shows them as a notice."""
     if hasattr(error, "error_dict"):
-        return [m for field, msgs in error.message_dict.items() for m in msgs if field or field == NON_FIELD_ERRORS]
+        return [m for msgs in error.message_dict.values() for m in msgs]
     return list(error.messages)

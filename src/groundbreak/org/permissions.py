@@ -55,6 +55,11 @@ def has_perm(user, perm: str) -> bool:
     return "*" in granted or perm in granted
 
 
+def permission_flags(user, *perms: str) -> dict[str, bool]:
+    """`{"project_change": True, …}` for a template's `can`: which of `perms` the role grants."""
+    return {perm.replace(".", "_"): has_perm(user, perm) for perm in perms}
+
+
 def require_perm(user, perm: str) -> None:
     """Raise PermissionDenied (a 403 page or API error) unless the user holds `perm`."""
     if not has_perm(user, perm):

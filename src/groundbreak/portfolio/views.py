@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundbreak.audit.queries import history_page
+from groundbreak.core.form_actions import perform_or_notice
 from groundbreak.core.form_errors import add_action_errors
 from groundbreak.core.htmx import redirect_to, template_for
 from groundbreak.core.pagination import paginate
 from groundbreak.core.sorting import sort_by
-from groundbreak.org.permissions import has_perm, require_perm
+from groundbreak.org.permissions import has_perm, permission_flags, require_perm
 from groundbreak.portfolio import actions
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage, Status
 from groundbreak.portfolio.filters import ProjectFilter
@@ -48,10 +49,6 @@ PROJECT_SORTS = {
 FIGURE_FIELDS = ("kind", "label", "label_en", "value", "unit")
 
 
-def _permissions(user, *perms):
-    return {perm.replace(".", "_"): has_perm(user, perm) for perm in perms}
-
-
 @login_required
 def project_list(request):
     base = visible_projects(request.user)
@@ -66,7 +63,7 @@ def project_list(request):
         "light_counts": light_counts(filtered),
         "stage_counts": [(Stage(s).label, s, n) for s, n in stage_counts(filtered).items()],
         "lights": Light,
-        "can": _permissions(request.user, "project.create"),
+        "can": permission_flags(request.user, "project.create"),
     }
     return render(
         request, template_for(request, "portfolio/project_list.html", "portfolio/_project_results.html"), context
@@ -92,7 +89,7 @@ def project_detail_view(request, code):
             "override_form": OverrideForm(),
             "membership_form": MembershipForm(),
             "Status": Status,
-            "can": _permissions(
+            "can": permission_flags(
                 request.user,
                 "project.change",
                 "project.change_stage",
@@ -171,22 +168,9 @@ def project_edit(request, code):
 def _project_action(request, code, form_class, perform, success):
     """Run one business action on a project from a posted form; errors go back as a notice."""
     project = get_visible_project(request.user, code)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            perform(project, form.cleaned_data)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect_to(request, project.get_absolute_url())
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect_to(request, project.get_absolute_url())
+    return perform_or_notice(
+        request, form_class(request.POST), lambda data: perform(project, data), success, project.get_absolute_url()
+    )
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groundbreak.core.form_errors import add_action_errors
+from groundbreak.core.form_actions import perform_or_notice
 from groundbreak.core.htmx import redirect_to
 from groundbreak.core.pagination import paginate
 from groundbreak.org.permissions import require_perm
@@ -30,21 +30,7 @@ def _back(project):
 
 
 def _run(request, project, form, perform, success):
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect_to(request, _back(project))
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect_to(request, _back(project))
+    return perform_or_notice(request, form, perform, success, _back(project))
 
 
 @login_required

@@ -1,37 +1,10 @@
 """What the reporting pages share: running one business action from a posted form."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 
-from groundbreak.core.form_errors import add_action_errors, error_messages
-from groundbreak.core.htmx import redirect_to
-
-
-def perform(request, form, action, success: str):
-    """Run `action(cleaned_data)` if the form is valid. True when it succeeded (the success
-    message is queued); False with the errors on the form. Out of scope is a 404."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    except ValidationError as error:
-        add_action_errors(form, error)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def perform_or_notice(request, form, action, success: str, back: str):
-    """The same for a small form on another page: errors go back there as notices."""
-    if not perform(request, form, action, success):
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect_to(request, back)
+from groundbreak.core.form_actions import perform, perform_or_notice  # noqa: F401 (used by the views)
+from groundbreak.core.form_errors import error_messages
 
 
 def notice_errors(request, error: ValidationError) -> None:
