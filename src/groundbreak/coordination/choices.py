@@ -22,6 +22,8 @@ class IssueSource(models.TextChoices):
     REPORT = "report", _("monthly report")
     UNIT = "unit", _("reported by a unit or owner")
     INSTRUCTION = "instruction", _("leader's instruction")
+    INSPECTION = "inspection", _("failed item of a safety inspection")
+    SNAP = "snap", _("snap-and-report from a site")
 
 
 class IssueStatus(models.TextChoices):

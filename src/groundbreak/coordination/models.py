@@ -149,6 +149,12 @@ class Issue(TimeStampedModel):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=IssueStatus.choices, default=IssueStatus.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)
+    # Rectifications (整改) of a failed safety-inspection item close only once evidence is attached.
+    evidence_required = models.BooleanField(
+        _("closes only with evidence"),
+        default=False,
+        help_text=_("A photo or document showing the rectification must be attached before it is resolved."),
+    )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     escalation_step = models.ForeignKey(
