@@ -13,6 +13,7 @@ from groundbreak.coordination import actions, engagement_actions
 from groundbreak.coordination.choices import EventKind, IssueStatus
 from groundbreak.coordination.escalation import escalate_overdue_issues
 from groundbreak.coordination.models import Issue
+from groundbreak.notify.models import Notification
 from groundbreak.org.choices import AreaKind, Role, UnitKind
 from groundbreak.portfolio.models import Project
 from tests.coordination.conftest import DAY, today
@@ -163,6 +164,17 @@ def test_the_science_city_on_site_office_meeting(mianyang, client):
     # Lights: only the panel line, whose resettlement is overdue, is red.
     lights = dict(Project.objects.with_light().values_list("code", "light"))
     assert lights == {"MY-HKC-85": "red", "MY-KJCDD": "green", "MY-JZAZ": "green"}
+
+    # The bell of each person holds what concerned them, once each although the scheduler ran twice a day.
+    def bell(user):
+        return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+    assert bell(m.members[m.fucheng_gov]) == ["issue.assigned", "issue.escalated"]
+    # The district head is a member of the district government too, and is also told at the second rung.
+    assert bell(m.fucheng_head.user) == ["issue.assigned", "issue.escalated", "issue.escalated"]
+    assert bell(m.members[m.committee]) == ["instruction.given", "issue.assigned"]
+    assert bell(m.members[m.drc]) == bell(m.members[m.htz]) == ["issue.assigned"]
+    assert bell(m.coordinator) == ["issue.resolved"]
 
     # The mayor's page shows the avenue he leads and the meeting he attended.
     client.force_login(m.mayor_login)
