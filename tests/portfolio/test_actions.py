@@ -159,6 +159,27 @@ def test_update_changes_facts_and_bumps_the_version(world):
     assert updated.version == 2
 
 
+def test_update_that_changes_nothing_keeps_the_version_and_logs_nothing(world):
+    from groundbreak.audit.models import ObjectChange
+
+    project = world.sj_project
+    logged = ObjectChange.objects.count()
+    same = {
+        "name": project.name,
+        "area": project.area,
+        "total_investment": project.total_investment,
+        "parent": None,
+    }
+    updated = actions.update_project(project=project, by=world.sj_coordinator, changes=same, expected_version=1)
+    assert updated.version == 1
+    assert Project.objects.get(pk=project.pk).version == 1
+    assert ObjectChange.objects.count() == logged
+    # A real change after it still bumps the version once.
+    actions.update_project(project=project, by=world.sj_coordinator, changes={"industry": "文旅"}, expected_version=1)
+    assert Project.objects.get(pk=project.pk).version == 2
+    assert ObjectChange.objects.count() == logged + 1
+
+
 def test_update_with_stale_version_raises_conflict_and_changes_nothing(world):
     actions.update_project(project=world.sj_project, by=world.coordinator, changes={"industry": "数字经济"})
     with pytest.raises(ConflictError):

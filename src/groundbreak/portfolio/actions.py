@@ -90,6 +90,11 @@ def _check_no_phase_loop(project: Project) -> None:
         parent = parent.parent
 
 
+def _editable_values(project: Project) -> dict:
+    """The stored form of the editable fields (ids for relations), to tell a change from a no-op."""
+    return {name: Project._meta.get_field(name).value_from_object(project) for name in EDITABLE_FIELDS}
+
+
 def create_project(*, by, stage_on: datetime.date | None = None, **fields) -> Project:
     """Create a project in stage `reserve` (or the given stage, recorded in its history as reached
     on `stage_on`, today by default)."""
@@ -130,12 +135,16 @@ def update_project(*, project: Project, by, changes: dict, expected_version: int
         current = _locked(project)
         if expected_version is not None and current.version != expected_version:
             raise ConflictError()
+        before = _editable_values(current)
         for name, value in changes.items():
             setattr(current, name, value)
         if current.parent_id and current.parent_id == current.pk:
             raise ValidationError({"parent": _("A project cannot be its own phase.")})
         _check_no_phase_loop(current)
         current.full_clean()
+        if _editable_values(current) == before:
+            # Nothing changes: no new version (an ETag stays valid) and nothing in the change log.
+            return current
         current.version += 1
         current.save()
         _check(by, "project.change", current)
