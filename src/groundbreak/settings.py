@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "groundbreak.api",
     "groundbreak.insight",
     "groundbreak.notify",
+    "groundbreak.fieldwork",
 ]
 
 MIDDLEWARE = [

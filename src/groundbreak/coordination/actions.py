@@ -99,6 +99,7 @@ def _create_issue(
     co_units,
     responsible_person,
     deadline: datetime.date | None,
+    evidence_required: bool = False,
 ) -> Issue:
     """Write a new issue and its first timeline entries (checks are the caller's)."""
     issue = Issue(
@@ -115,6 +116,7 @@ def _create_issue(
         lead_unit=lead_unit,
         responsible_person=responsible_person,
         deadline=deadline,
+        evidence_required=evidence_required,
     )
     issue.full_clean()
     issue.save()
@@ -143,9 +145,12 @@ def raise_issue(
     co_units=(),
     responsible_person=None,
     deadline: datetime.date | None = None,
+    evidence_required: bool = False,
 ) -> Issue:
     """Raise a difficulty of a project. With a lead unit and a deadline it is assigned at once
-    (which takes a coordinator); without, it waits on the board for a coordinator to assign it."""
+    (which takes a coordinator); without, it waits on the board for a coordinator to assign it.
+    With `evidence_required` (a rectification) it resolves and closes only once a response
+    carries a photo or document (see `workflow.check_evidence`)."""
     _check_project(by, "issue.create", project)
     assigning = lead_unit is not None or deadline is not None
     if assigning and by is not None:
@@ -184,6 +189,7 @@ def raise_issue(
             co_units=list(co_units),
             responsible_person=responsible_person,
             deadline=deadline,
+            evidence_required=evidence_required,
         )
 
 

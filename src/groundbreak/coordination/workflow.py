@@ -3,7 +3,8 @@
 open → in progress (the unit answers) → resolved (the unit says it is done) → closed (the
 coordinator verified it), or resolved → returned (not good enough) → in progress / resolved again.
 Any move not in the map is refused, whoever asks; who may ask is the map's permission plus the
-action's scope check.
+action's scope check. A rectification (`evidence_required`) moves to resolved or closed only once
+one of its responses carries a photo or document.
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from groundbreak.coordination.choices import EventKind, IssueStatus
-from groundbreak.coordination.models import Issue, IssueEvent
+from groundbreak.coordination.models import Attachment, Issue, IssueEvent
 from groundbreak.org.permissions import require_perm
 
 
@@ -37,6 +38,27 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
+# The moves that say the work is done: a rectification makes them only with evidence attached.
+EVIDENCE_GATED = (IssueStatus.RESOLVED, IssueStatus.CLOSED)
+
+
+def has_evidence(issue: Issue) -> bool:
+    """Whether a response of the issue carries a photo or document."""
+    return Attachment.objects.filter(response__issue=issue).exists()
+
+
+def check_evidence(issue: Issue, to_status: str) -> None:
+    """Refuse to mark a rectification resolved or closed while no response carries evidence."""
+    if issue.evidence_required and to_status in EVIDENCE_GATED and not has_evidence(issue):
+        raise ValidationError(
+            _(
+                "This rectification closes only with evidence: first send a response with a photo or "
+                "document showing the work done."
+            ),
+            code="evidence_required",
+        )
+
+
 def allowed_moves(status: str) -> list[str]:
     """The statuses an issue in `status` may move to."""
     return [to for (source, to) in TRANSITIONS if source == status]
@@ -57,6 +79,7 @@ def transition(issue: Issue, to_status: str, *, by, on: datetime.date, note: str
         )
     if by is not None:
         require_perm(by, move.perm)
+    check_evidence(issue, to_status)
     event = record_event(
         issue, move.event, by=by, on=on, note=note, unit=unit, from_status=issue.status, to_status=to_status
     )

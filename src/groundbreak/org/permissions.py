@@ -34,13 +34,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "instruction.give",
             "report.accept",
             "round.manage",
+            "inspection.record",
+            "snap.create",
+            "snap.triage",
         }
     ),
     Role.LEADER: frozenset({"instruction.give"}),
     Role.UNIT_MEMBER: frozenset(
-        {"milestone.complete", "milestone.replan", "issue.create", "issue.respond", "report.fill", "report.review"}
+        {
+            "milestone.complete",
+            "milestone.replan",
+            "issue.create",
+            "issue.respond",
+            "report.fill",
+            "report.review",
+            "snap.create",
+        }
     ),
-    Role.OWNER: frozenset({"milestone.complete", "milestone.replan", "issue.create", "issue.respond", "report.fill"}),
+    Role.OWNER: frozenset(
+        {"milestone.complete", "milestone.replan", "issue.create", "issue.respond", "report.fill", "snap.create"}
+    ),
     Role.VIEWER: frozenset(),
 }
 
