@@ -36,6 +36,11 @@ def navigation(request):
         items.append(("rollup", _("Roll-up"), reverse("reporting:rollup")))
     if has_perm(user, "project.create"):
         items.append(("import", _("Import"), reverse("exchange:import")))
+    if has_perm(user, "snap.create"):
+        items.append(("snap", _("Snap and report"), reverse("fieldwork:snap")))
+    if has_perm(user, "snap.triage"):
+        items.append(("snap-triage", _("Snap triage"), reverse("fieldwork:triage")))
+    items.append(("inspections", _("Safety inspections"), reverse("fieldwork:inspection-list")))
     if user.scope_unit_id and has_perm(user, "issue.respond"):
         items.append(("inbox", _("Our issues"), reverse("coordination:inbox")))
     if user.role == Role.LEADER:

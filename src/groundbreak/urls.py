@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("groundbreak.exchange.urls")),
     path("", include("groundbreak.notify.urls")),
     path("", include("groundbreak.insight.urls")),
+    path("", include("groundbreak.fieldwork.urls")),
     path("admin/", admin.site.urls),
 ]

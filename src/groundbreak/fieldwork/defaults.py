@@ -14,7 +14,13 @@ ITEMS = [
     ("site-safety", "dust", "扬尘治理", "Dust suppression", "裸土覆盖、场地硬化、车辆冲洗、喷淋雾炮正常运行"),
     ("site-safety", "scaffolding", "脚手架", "Scaffolding", "搭设方案经审批，连墙件、剪刀撑、安全网齐全，验收合格挂牌"),
     ("site-safety", "fire", "消防安全", "Fire safety", "灭火器材有效，消防通道畅通，动火作业审批和监护到位"),
-    ("site-safety", "chemicals", "危险化学品", "Hazardous chemicals", "危化品专库存放、台账清楚、专人管理，警示标识齐全"),
+    (
+        "site-safety",
+        "chemicals",
+        "危险化学品",
+        "Hazardous chemicals",
+        "危化品专库存放、台账清楚、专人管理，警示标识齐全",
+    ),
     ("site-safety", "power", "临时用电", "Temporary power", "三级配电两级保护，电缆架设规范，配电箱上锁"),
     ("site-safety", "lifting", "起重机械", "Lifting machinery", "塔吊、施工升降机检测合格，司机和信号工持证上岗"),
 ]

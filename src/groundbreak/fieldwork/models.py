@@ -55,7 +55,9 @@ class Inspection(TimeStampedModel):
     engagement = models.ForeignKey(
         Engagement, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="inspections"
     )
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="inspections")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="inspections"
+    )
     checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+")
     inspected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
