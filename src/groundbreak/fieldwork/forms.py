@@ -21,6 +21,11 @@ def _units():
     return Unit.objects.order_by("area__path", "name")
 
 
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.display_name}"
+
+
 class PhotoField(forms.FileField):
     """A photo from the phone's camera, checked by its content (re-encoded later by the action)."""
 
@@ -33,7 +38,7 @@ class InspectionStartForm(forms.Form):
     """Which project and checklist; at an inspection already recorded, or at a new one."""
 
     engagement = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+    project = ProjectChoiceField(label=_("project"), queryset=Project.objects.none())
     checklist = forms.ModelChoiceField(label=_("checklist"), queryset=Checklist.objects.filter(is_active=True))
     date = forms.DateField(label=_("date"), widget=DateInput(), required=False)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
@@ -132,8 +137,8 @@ class SnapForm(forms.Form):
     )
     accuracy = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     # A suggested project (radio buttons near the photo) or, failing that, any project in scope.
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
-    project_other = forms.ModelChoiceField(label=_("another project"), queryset=Project.objects.none(), required=False)
+    project = ProjectChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
+    project_other = ProjectChoiceField(label=_("another project"), queryset=Project.objects.none(), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
