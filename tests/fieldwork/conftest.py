@@ -38,7 +38,7 @@ def exif_of(data: bytes):
 
 
 @pytest.fixture
-def field(co):
+def field(co):  # noqa: F811 (the imported fixture)
     """The world with coordinates on the projects and a second Songjiang project further away."""
     from tests.factories import ProjectFactory
 
