@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groundbreak.audit.context import acting_as
-from groundbreak.demo import coordination, evidence, reporting, seeds
+from groundbreak.demo import coordination, evidence, fieldwork, reporting, seeds
 from groundbreak.org.models import Area, Person, Unit, User
 from groundbreak.portfolio.actions import (
     add_pause_update,
@@ -89,6 +89,7 @@ class _Loader:
         self.load_key_lists()
         coordination.load(self)
         reporting.load(self)
+        fieldwork.load(self)
 
     # ---- org --------------------------------------------------------------------------------
 
