@@ -24,14 +24,20 @@ from groundbreak.api.schemas import InputSchema
 from groundbreak.core.sorting import sort_by
 from groundbreak.org.api import AreaOut, AreaRef, PersonOut, PersonRef, UnitOut, UnitRef
 from groundbreak.org.models import Area, Person, Unit
-from groundbreak.org.permissions import has_perm, require_perm, sees_everything
+from groundbreak.org.permissions import require_perm, sees_everything
 from groundbreak.portfolio import actions
 from groundbreak.portfolio.choices import Category, KeyListLevel, Light, Stage, Status
 from groundbreak.portfolio.directory_views import _visible_areas, _visible_people, _visible_units
 from groundbreak.portfolio.filters import ProjectFilter
 from groundbreak.portfolio.lights import light_rules
 from groundbreak.portfolio.models import KeyList, KeyListMembership, Project
-from groundbreak.portfolio.queries import get_visible_project, light_counts, project_detail, visible_projects
+from groundbreak.portfolio.queries import (
+    get_visible_project,
+    light_counts,
+    manages_key_list,
+    project_detail,
+    visible_projects,
+)
 from groundbreak.portfolio.views import PROJECT_SORTS
 
 router = Router()
@@ -504,7 +510,7 @@ def list_key_lists(request, filters: Query[KeyListQuery], page: Query[PageParams
 def _get_key_list(user, pk: int) -> KeyList:
     key_list = get_object_or_404(_visible_key_lists(user), pk=pk)
     # Like its page: a list none of whose projects you see exists for you only if you manage lists.
-    if key_list.project_count == 0 and not has_perm(user, "keylist.change"):
+    if key_list.project_count == 0 and not manages_key_list(user, key_list):
         raise Http404
     return key_list
 

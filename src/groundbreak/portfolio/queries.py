@@ -18,6 +18,19 @@ def visible_projects(user, *, today=None, settings=None):
     )
 
 
+def manages_key_list(user, key_list) -> bool:
+    """Whether `user` may manage `key_list`: the permission, and the list's area within their scope.
+    (A list none of whose projects the user sees exists for them only then: another district's
+    list is "not found" for its neighbours.)"""
+    from groundbreak.org.permissions import has_perm
+    from groundbreak.org.scoping import scope_q
+    from groundbreak.portfolio.models import KeyList
+
+    if not has_perm(user, "keylist.change"):
+        return False
+    return KeyList.objects.filter(scope_q(user, area="area"), pk=key_list.pk).exists()
+
+
 def light_counts(queryset) -> dict[str, int]:
     """How many projects of `queryset` show each light, in one query."""
     counts = {light: 0 for light in Light.values}

@@ -13,7 +13,7 @@ from groundbreak.core.form_errors import add_action_errors
 from groundbreak.core.htmx import redirect_to, template_for
 from groundbreak.core.pagination import paginate
 from groundbreak.core.sorting import sort_by
-from groundbreak.org.permissions import has_perm, permission_flags, require_perm
+from groundbreak.org.permissions import permission_flags, require_perm
 from groundbreak.portfolio import actions
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage, Status
 from groundbreak.portfolio.filters import ProjectFilter
@@ -32,6 +32,7 @@ from groundbreak.portfolio.models import KeyList, KeyListMembership, LightOverri
 from groundbreak.portfolio.queries import (
     get_visible_project,
     light_counts,
+    manages_key_list,
     project_detail,
     stage_counts,
     visible_projects,
@@ -319,7 +320,7 @@ def keylist_detail(request, pk):
         .select_related("project__area", "project__lead_leader")
         .order_by("project__code")
     )
-    if not members.exists() and not has_perm(request.user, "keylist.change"):
+    if not members.exists() and not manages_key_list(request.user, key_list):
         raise Http404
     totals = members.aggregate(plan=Sum("annual_investment_plan"), investment=Sum("project__total_investment"))
     page = paginate(request, members)

@@ -1,0 +1,80 @@
+"""The REST API under /api/v1/: every operation (by operationId) and the schema pages."""
+
+from tests.factories import kind, reason
+from tests.security.access import OK, Operation, Page, scoped, who
+from tests.security.access import builders as b
+from tests.security.access.dates import iso, soon
+
+
+def api(default, **overrides):
+    return who(default, **({"anonymous": 401} | overrides))
+
+
+def api_scoped(allowed=("admin", "coordinator")):
+    return scoped(allowed=allowed, anonymous=401)
+
+
+READ = api(200, mh_coordinator=404)
+LIST = api(200)
+REPORTERS = ("admin", "coordinator", "unit_member", "owner")
+CODE = lambda w: {"code": "SJ-001"}  # noqa: E731
+NODE = lambda w: {"code": "SJ-001", "milestone_id": b.milestone(w).pk}  # noqa: E731
+
+OPERATIONS = {
+    "me": Operation(api(200)),
+    "list_projects": Operation(LIST),
+    "create_project": Operation(
+        api(403, admin=OK, coordinator=OK, mh_coordinator=OK),
+        # In the caller's own area: Minhang for the Minhang coordinator, the city for the others.
+        body=lambda w: {"code": "NEW-1", "name": "新项目", "category": _category(), "area": w.minhang.pk},
+    ),
+    "get_project": Operation(READ, kwargs=CODE),
+    "update_project": Operation(api_scoped(), kwargs=CODE, body=lambda w: {"name": "改名"}),
+    "change_project_stage": Operation(api_scoped(), kwargs=CODE, body=lambda w: {"to_stage": "landed", "on": iso()}),
+    "pause_project": Operation(
+        api_scoped(), kwargs=CODE, body=lambda w: {"reason": "资金", "expected_resume_on": iso(soon())}
+    ),
+    "resume_project": Operation(api_scoped(), kwargs=CODE, body=lambda w: {"note": ""}),
+    "list_key_lists": Operation(LIST),
+    "get_key_list": Operation(READ, kwargs=lambda w: {"key_list_id": b.key_list(w).pk}),
+    "list_key_list_memberships": Operation(READ, kwargs=lambda w: {"key_list_id": b.key_list(w).pk}),
+    "list_areas": Operation(LIST),
+    "get_area": Operation(READ, kwargs=lambda w: {"area_id": w.songjiang.pk}),
+    "list_units": Operation(LIST),
+    "get_unit": Operation(READ, kwargs=lambda w: {"unit_id": w.sj_bureau.pk}),
+    "list_people": Operation(LIST),
+    "get_person": Operation(READ, kwargs=lambda w: {"person_id": w.leader.pk}),
+    "list_milestone_kinds": Operation(LIST),
+    "list_replan_reasons": Operation(LIST),
+    "list_milestones": Operation(LIST),
+    "list_project_milestones": Operation(READ, kwargs=CODE),
+    "add_milestone": Operation(
+        api_scoped(), kwargs=CODE, body=lambda w: {"kind": kind().code, "planned_date": iso(soon())}
+    ),
+    "get_milestone": Operation(READ, kwargs=NODE),
+    "complete_milestone": Operation(
+        api_scoped(REPORTERS), kwargs=NODE, body=lambda w: {"actual_date": iso()}, encoding="form"
+    ),
+    "replan_milestone": Operation(
+        api_scoped(REPORTERS), kwargs=NODE, body=lambda w: {"new_date": iso(soon(90)), "reason": reason().code}
+    ),
+    "list_pending_replans": Operation(api(403, admin=200, coordinator=200, mh_coordinator=200)),
+    "decide_replan": Operation(
+        api_scoped(), kwargs=lambda w: {"replan_id": b.replan(w).pk}, body=lambda w: {"approve": True, "note": ""}
+    ),
+}
+
+PAGES = {
+    # The schema and its page describe the API, not its data; they are public like any API description.
+    "api:openapi-json": Page(get=who(200, anonymous=200)),
+    "api:openapi-view": Page(get=who(200, anonymous=200)),
+    "api:api-root": Page(get=who(404, anonymous=404)),
+    # Whatever the API does not route is a 404 problem document, for everyone.
+    "api/v1/^(?P<rest>.*)$": Page(get=who(404, anonymous=404), url=lambda w: "/api/v1/no-such-thing"),
+}
+
+
+def _category():
+    from groundbreak.portfolio.choices import Category
+
+    return Category.values[0]
