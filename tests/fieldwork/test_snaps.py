@@ -216,4 +216,4 @@ def test_the_triage_list_runs_a_bounded_number_of_queries(field, login, media):
         snap(field, by=field.owner)
     many = _count(client, url)
     assert many == few
-    assert many <= 12
+    assert many <= 10  # 8 on 2026-11-25: the page's 4 (count, snaps, categories, units) and the layout's
