@@ -115,7 +115,7 @@ def test_role_that_requires_totp_is_sent_to_setup_and_held_there(client, world):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("totp-setup"))
     api = client.get("/api/v1/projects", HTTP_ACCEPT="application/json")
-    assert api.status_code == 403 and api["Content-Type"] == "application/json"
+    assert api.status_code == 403 and api["Content-Type"].startswith("application/problem+json")
     htmx = client.get(reverse("portfolio:project-list"), HTTP_HX_REQUEST="true")
     assert htmx["HX-Redirect"].startswith(reverse("totp-setup"))
     # Logging out and switching language still work.
@@ -196,3 +196,27 @@ def test_policy_changes_are_in_the_change_log(client, world):
     assert response.status_code == 302
     change = ObjectChange.objects.get(content_type__model="rolesecuritypolicy")
     assert change.actor == world.admin and change.changes["require_totp"]["after"] is True
+
+
+@pytest.mark.parametrize("accept", ["application/json", "*/*", "text/html"])
+def test_the_api_answers_a_missing_second_factor_with_problem_details(client, world, accept):
+    """A session that still owes its code gets RFC 9457 problem details from every API path,
+    whatever it accepts (curl sends */*, which a browser page would match too)."""
+    RoleSecurityPolicy.objects.create(role=Role.COORDINATOR, require_totp=True)
+    password_login(client, "coord")
+    for method, url in [("get", "/api/v1/projects"), ("post", "/api/v1/projects"), ("get", "/api/v1/no-such-thing")]:
+        response = getattr(client, method)(url, HTTP_ACCEPT=accept)
+        assert response.status_code == 403
+        assert response["Content-Type"] == "application/problem+json; charset=utf-8"
+        body = response.json()
+        assert body == {
+            "type": "urn:groundbreak:problem:second-factor-required",
+            "title": "Second factor required",
+            "status": 403,
+            "detail": "Enter the code of your authenticator app first.",
+            "instance": url,
+        }
+    # The API's pages for people still send a browser to the setup form.
+    for url in [reverse("api-tokens:list"), reverse("api:openapi-view")]:
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 302 and response["Location"].startswith(reverse("totp-setup"))

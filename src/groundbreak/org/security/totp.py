@@ -17,7 +17,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -93,6 +92,17 @@ def _open_paths() -> frozenset[str]:
     return frozenset(reverse(name) for name in names)
 
 
+@functools.cache
+def _api_paths() -> tuple[str, tuple[str, ...]]:
+    """The API's prefix, and the pages under it that are HTML for people (tokens, the API's docs)."""
+    return reverse("api:api-root"), (reverse("api-tokens:list"), reverse("api:openapi-view"))
+
+
+def _is_api(path: str) -> bool:
+    prefix, pages = _api_paths()
+    return path.startswith(prefix) and not path.startswith(pages)
+
+
 def _is_open(path: str) -> bool:
     return path in _open_paths() or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
@@ -117,11 +127,20 @@ class TwoFactorMiddleware:
     @staticmethod
     def _send_to(request, need: Need):
         url = reverse("totp-verify" if need == Need.VERIFY else "totp-setup")
+        if _is_api(request.path) or not request.accepts("text/html"):
+            # An API client cannot follow a redirect to a form: it gets problem details, like every
+            # other error of the API, naming the page where the code is entered.
+            from groundbreak.api.errors import problem_response
+
+            return problem_response(
+                403,
+                _("Enter the code of your authenticator app first."),
+                title=_("Second factor required"),
+                type="second-factor-required",
+                instance=request.path,
+            )
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
-        if not request.accepts("text/html"):
-            # An API client cannot follow a redirect to a form.
-            return JsonResponse({"detail": _("Enter the code of your authenticator app first.")}, status=403)
         return redirect(url)
