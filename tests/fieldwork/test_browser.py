@@ -68,3 +68,29 @@ def test_snap_from_a_phone_and_triage_it(phone, world, live_server, tmp_path, se
     screenshot(phone, "fieldwork-triaged")
     snap.issue.refresh_from_db()
     assert snap.issue.lead_unit == world.sj_bureau and snap.issue.deadline == deadline
+
+
+def test_fill_in_a_safety_checklist_on_a_phone(phone, world, tmp_path, settings):  # noqa: F811
+    from groundbreak.coordination.models import Issue
+    from groundbreak.fieldwork.defaults import install_defaults
+
+    settings.MEDIA_ROOT = tmp_path
+    install_defaults()
+    login(phone, "sj-coord")
+    phone.goto(phone.base_url + "/field/inspections/new/")
+    phone.select_option("select[name=project]", str(world.sj_project.pk))
+    phone.click("main form button[type=submit]")
+    phone.wait_for_url("**/field/inspections/*/")
+    for item in phone.locator("li.check-item").all():
+        code = item.get_attribute("data-item")
+        item.locator(f"input[value={'fail' if code == 'fire' else 'pass'}]").check()
+    phone.locator("li[data-item=fire] textarea").fill("灭火器过期")
+    phone.select_option("select[name=lead_unit]", str(world.sj_bureau.pk))
+    deadline = timezone.localdate() + datetime.timedelta(days=7)
+    phone.fill("input[name=deadline]", deadline.isoformat())
+    screenshot(phone, "fieldwork-checklist")
+    phone.click("#checklist button[type=submit]")
+    phone.wait_for_selector("#inspection-status[data-submitted]")
+    screenshot(phone, "fieldwork-checklist-submitted")
+    issue = Issue.objects.get()
+    assert issue.evidence_required and issue.deadline == deadline and issue.description == "灭火器过期"
