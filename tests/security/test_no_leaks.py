@@ -127,10 +127,24 @@ def _lists():
             yield route
 
 
-def _sweep(client) -> dict[str, list[str]]:
+def _own_pages(w):
+    """Pages of Minhang's own records, with their forms' choices (key lists, leaders, units …)."""
+    code = {"code": w.mh_project.code}
+    yield reverse("portfolio:project-detail", kwargs=code)
+    yield reverse("portfolio:project-edit", kwargs=code)
+    yield reverse("coordination:project-engagements", kwargs=code)
+    yield reverse("coordination:project-instruct", kwargs=code)
+    yield reverse("coordination:engagement-detail", kwargs={"pk": w.mh_engagement.pk})
+    yield reverse("coordination:engagement-edit", kwargs={"pk": w.mh_engagement.pk})
+    yield reverse("coordination:issue-detail", kwargs={"pk": w.mh_issue.pk})
+    yield reverse("portfolio:area-detail", kwargs={"pk": w.minhang.pk})
+    yield reverse("portfolio:unit-detail", kwargs={"pk": w.mh_bureau.pk})
+
+
+def _sweep(client, extra=()) -> dict[str, list[str]]:
     """marker → the URLs whose answer shows it."""
     seen: dict[str, list[str]] = {}
-    for url in _lists():
+    for url in [*_lists(), *extra]:
         for query in SEARCHES:
             full = f"{url}?{query}" if query else url
             response = client.get(full, HTTP_ACCEPT="text/html,application/json")
@@ -144,7 +158,7 @@ def _sweep(client) -> dict[str, list[str]]:
 
 def test_no_list_search_export_or_api_list_shows_another_districts_records(client, secrets):
     client.force_login(secrets.mh_coordinator)
-    seen = _sweep(client)
+    seen = _sweep(client, _own_pages(secrets))
     assert not seen, "the Minhang coordinator sees Songjiang's records:\n" + "\n".join(
         f"  {label}: {', '.join(urls[:5])}" for label, urls in seen.items()
     )

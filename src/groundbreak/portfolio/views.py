@@ -14,6 +14,7 @@ from groundbreak.core.htmx import redirect_to, template_for
 from groundbreak.core.pagination import paginate
 from groundbreak.core.sorting import sort_by
 from groundbreak.org.permissions import permission_flags, require_perm
+from groundbreak.org.scoping import scope_q
 from groundbreak.portfolio import actions
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage, Status
 from groundbreak.portfolio.filters import ProjectFilter
@@ -88,7 +89,7 @@ def project_detail_view(request, code):
             "resume_form": NoteForm(),
             "cancel_form": ReasonForm(),
             "override_form": OverrideForm(),
-            "membership_form": MembershipForm(),
+            "membership_form": _membership_form(request.user),
             "Status": Status,
             "can": permission_flags(
                 request.user,
@@ -106,6 +107,14 @@ def project_detail_view(request, code):
         }
     )
     return render(request, "portfolio/project_detail.html", context)
+
+
+def _membership_form(user):
+    """The key-list form offers only the lists the user manages: another district's list names stay
+    unseen (the action refuses them anyway)."""
+    form = MembershipForm()
+    form.fields["key_list"].queryset = KeyList.objects.filter(scope_q(user, area="area"))
+    return form
 
 
 def _next_stage(project):
