@@ -25,7 +25,7 @@ from groundbreak.coordination.workflow import transition
 from groundbreak.core.uploads import PHOTOS, clean_upload
 from groundbreak.fieldwork.choices import Result
 from groundbreak.fieldwork.models import Checklist, ChecklistItem, Inspection, InspectionAnswer, SnapReport
-from groundbreak.fieldwork.queries import untriaged_q, visible_inspections
+from groundbreak.fieldwork.queries import visible_inspections
 from groundbreak.org.permissions import require_perm
 from groundbreak.portfolio.models import Project
 
@@ -268,10 +268,12 @@ def _check_triage(by, snap: SnapReport) -> None:
 
 
 def _waiting(snap: SnapReport) -> Issue:
-    """The snap's issue, locked, if it still waits for triage."""
-    if not SnapReport.objects.filter(untriaged_q(), pk=snap.pk).exists():
+    """The snap's issue, locked, if it still waits for triage (checked under the lock, so two
+    coordinators triaging at once cannot both succeed)."""
+    issue = Issue.objects.select_for_update(of=("self",)).select_related("project").get(pk=snap.issue_id)
+    if not (issue.source == IssueSource.SNAP and issue.lead_unit_id is None and issue.status == IssueStatus.OPEN):
         raise ValidationError(_("This snap has already been triaged."))
-    return Issue.objects.select_for_update(of=("self",)).select_related("project").get(pk=snap.issue_id)
+    return issue
 
 
 def triage_snap(
