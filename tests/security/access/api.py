@@ -17,8 +17,8 @@ def api_scoped(allowed=("admin", "coordinator")):
 READ = api(200, mh_coordinator=404)
 LIST = api(200)
 REPORTERS = ("admin", "coordinator", "unit_member", "owner")
-CODE = lambda w: {"code": "SJ-001"}  # noqa: E731
-NODE = lambda w: {"code": "SJ-001", "milestone_id": b.milestone(w).pk}  # noqa: E731
+CODE = lambda w: {"code": w.sj_project.code}  # noqa: E731
+NODE = lambda w: {"code": w.sj_project.code, "milestone_id": b.milestone(w).pk}  # noqa: E731
 
 OPERATIONS = {
     "me": Operation(api(200)),

@@ -16,6 +16,26 @@ from tests.factories import EngagementFactory, IssueFactory, KeyListFactory, Mil
 from tests.security.helpers import PDF
 
 
+def mirror(w):
+    """Move the matrix's records to Minhang: afterwards every builder makes them there, where the
+    personas bound to Songjiang's project (its leader, its responsible unit, its owner) see nothing."""
+    from groundbreak.org.choices import UnitKind
+    from tests.factories import PersonFactory, UnitFactory
+
+    enterprise = UnitFactory(name="闵行建设有限公司", kind=UnitKind.ENTERPRISE, area=w.minhang)
+    leader = PersonFactory(name="李强", title="闵行区副区长", is_leader=True)
+    Project.objects.filter(pk=w.mh_project.pk).update(owner_unit=enterprise, lead_leader=leader)
+    w.mh_project.refresh_from_db()
+    w.sj_project, w.songjiang, w.sj_bureau, w.enterprise, w.leader = (
+        w.mh_project,
+        w.minhang,
+        w.mh_bureau,
+        enterprise,
+        leader,
+    )
+    return w
+
+
 def _once(function):
     """Build at most once per world (a test may need the same object for kwargs and for data)."""
     attr = f"_built_{function.__name__}"
@@ -147,6 +167,20 @@ def round(w):
     return round_actions.open_round(
         area=w.songjiang, period_start=start, period_end=end, due_on=end + datetime.timedelta(days=5), by=None
     )
+
+
+@_once
+def closed_round(w):
+    """A Songjiang round of the month before, closed: its figures frozen in a snapshot."""
+    from groundbreak.reporting import round_actions
+
+    under_construction(w)
+    start = (round(w).period_start - datetime.timedelta(days=1)).replace(day=1)
+    end = month_end(start)
+    closed = round_actions.open_round(
+        area=w.songjiang, period_start=start, period_end=end, due_on=end + datetime.timedelta(days=5), by=None
+    )
+    return round_actions.close_round(round=closed, by=None)
 
 
 @_once

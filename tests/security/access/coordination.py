@@ -110,10 +110,10 @@ PAGES = {
     "coordination:project-instruct": Page(
         get=scoped(200, allowed=("admin", "coordinator", "leader")),
         post=scoped(allowed=("admin", "coordinator", "leader")),
-        kwargs=lambda w: {"code": "SJ-001"},
+        kwargs=lambda w: {"code": w.sj_project.code},
         data=lambda w: {"leader": w.leader.pk, "text": "抓紧", "target_unit": w.sj_bureau.pk, "given_on": iso()},
     ),
-    "coordination:project-engagements": Page(get=READ, kwargs=lambda w: {"code": "SJ-001"}),
+    "coordination:project-engagements": Page(get=READ, kwargs=lambda w: {"code": w.sj_project.code}),
     "coordination:board": Page(get=who(200)),
     "coordination:inbox": Page(get=who(200)),
     "coordination:leader-detail": Page(get=READ, kwargs=lambda w: {"pk": w.leader.pk}),

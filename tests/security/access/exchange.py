@@ -12,7 +12,7 @@ def _published(w):
     from groundbreak.portfolio.models import Project
 
     Project.objects.filter(pk=w.sj_project.pk).update(published=True)
-    return {"code": "SJ-001"}
+    return {"code": w.sj_project.code}
 
 
 PAGES = {
@@ -29,9 +29,9 @@ PAGES = {
     "exchange:opendata-oc4ids": Page(get=who(404, anonymous=404)),  # nothing published in the world
     "exchange:opendata-geojson": Page(get=PUBLIC),
     # Unpublished projects do not exist for the public, whoever asks.
-    "exchange:opendata-detail": Page(get=who(404, anonymous=404), kwargs=lambda w: {"code": "SJ-001"}),
+    "exchange:opendata-detail": Page(get=who(404, anonymous=404), kwargs=lambda w: {"code": w.sj_project.code}),
     "exchange:projects-geojson": Page(get=who(200)),
     "exchange:project-publish": Page(
-        get=who(405), post=scoped(), kwargs=lambda w: {"code": "SJ-001"}, data=lambda w: {"public": "1"}
+        get=who(405), post=scoped(), kwargs=lambda w: {"code": w.sj_project.code}, data=lambda w: {"public": "1"}
     ),
 }

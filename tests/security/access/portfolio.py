@@ -6,7 +6,6 @@ from tests.security.access.dates import iso, soon
 
 READ = who(200, mh_coordinator=404)
 LIST = who(200)
-PROJECT = {"code": "SJ-001"}
 
 
 def _code(w):
@@ -40,7 +39,7 @@ PAGES = {
         post=scoped(),
         kwargs=_code,
         data=lambda w: {
-            "code": "SJ-001",
+            "code": w.sj_project.code,
             "name": "改名",
             "area": w.songjiang.pk,
             "stage": w.sj_project.stage,
@@ -59,7 +58,7 @@ PAGES = {
     "portfolio:project-override-withdraw": Page(
         get=who(405),
         post=scoped(),
-        kwargs=lambda w: {"code": "SJ-001", "pk": b.override(w).pk},
+        kwargs=lambda w: {"code": w.sj_project.code, "pk": b.override(w).pk},
     ),
     "portfolio:project-membership": _project_write(
         lambda w: {"key_list": b.city_key_list(w).pk, "annual_investment_plan": "100", "target_stage": "", "note": ""}
@@ -67,6 +66,6 @@ PAGES = {
     "portfolio:project-membership-remove": Page(
         get=who(405),
         post=scoped(),
-        kwargs=lambda w: {"code": "SJ-001", "pk": b.membership(w).pk},
+        kwargs=lambda w: {"code": w.sj_project.code, "pk": b.membership(w).pk},
     ),
 }

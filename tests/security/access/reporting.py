@@ -25,7 +25,7 @@ PAGES = {
     "reporting:round-close": Page(
         get=scoped(200, allowed=ROUND_MANAGERS), post=scoped(allowed=ROUND_MANAGERS), kwargs=_round
     ),
-    "reporting:round-snapshot": Page(get=who(404), kwargs=_round),  # no snapshot before the round closes
+    "reporting:round-snapshot": Page(get=READ, kwargs=lambda w: {"pk": b.closed_round(w).pk}),
     "reporting:round-submit": Page(get=who(405), post=scoped(allowed=ROUND_MANAGERS), kwargs=_round),
     "reporting:submission-decide": Page(
         get=who(405), post=scoped(), kwargs=lambda w: {"pk": b.submission(w).pk}, data=lambda w: {"accept": "true"}
@@ -56,7 +56,7 @@ PAGES = {
     "reporting:indicator-add": Page(
         get=who(405),
         post=scoped(),
-        kwargs=lambda w: {"code": "SJ-001"},
+        kwargs=lambda w: {"code": w.sj_project.code},
         data=lambda w: {"name": "新增森林", "unit": "mu", "target": "650", "year": "2026"},
     ),
 }

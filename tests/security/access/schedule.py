@@ -10,7 +10,7 @@ REPORTERS = ("admin", "coordinator", "unit_member", "owner")
 
 
 def _node(w):
-    return {"code": "SJ-001", "pk": b.milestone(w).pk}
+    return {"code": w.sj_project.code, "pk": b.milestone(w).pk}
 
 
 def _with_evidence(w):
@@ -20,18 +20,21 @@ def _with_evidence(w):
 
     m = b.milestone(w)
     m.evidence.save("approval.pdf", ContentFile(PDF))
-    return {"code": "SJ-001", "pk": m.pk}
+    return {"code": w.sj_project.code, "pk": m.pk}
 
 
 PAGES = {
     "schedule:milestone-add": Page(
         get=who(405),
         post=scoped(),
-        kwargs=lambda w: {"code": "SJ-001"},
+        kwargs=lambda w: {"code": w.sj_project.code},
         data=lambda w: {"kind": kind().pk, "planned_date": iso(soon())},
     ),
     "schedule:template-apply": Page(
-        get=who(405), post=scoped(), kwargs=lambda w: {"code": "SJ-001"}, data=lambda w: {"template": _template(w)}
+        get=who(405),
+        post=scoped(),
+        kwargs=lambda w: {"code": w.sj_project.code},
+        data=lambda w: {"template": _template(w)},
     ),
     "schedule:milestone-complete": Page(
         get=who(405), post=scoped(allowed=REPORTERS), kwargs=_node, data=lambda w: {"actual_date": iso()}
