@@ -451,20 +451,19 @@ def test_someone_elses_import_is_not_found(login, world):
 
 
 def test_a_row_refused_while_applying_undoes_the_whole_file(world, monkeypatch):
-    from groundbreak.exchange import project_rows
+    from django.core.exceptions import ValidationError
 
-    real = project_rows.create_project
-    calls = []
+    from groundbreak.exchange import project_rows
+    from groundbreak.portfolio.actions import BulkItemError
+
+    real = project_rows.create_projects
 
     def refuse_third(**kwargs):
-        calls.append(kwargs["code"])
-        if len(calls) == 3:
-            from django.core.exceptions import ValidationError
+        # Written first, then refused: the whole file must be rolled back.
+        real(**kwargs)
+        raise BulkItemError(2, ValidationError({"name": "refused"}))
 
-            raise ValidationError({"name": "refused"})
-        return real(**kwargs)
-
-    monkeypatch.setattr(project_rows, "create_project", refuse_third)
+    monkeypatch.setattr(project_rows, "create_projects", refuse_third)
     rows = [{"code": f"SJ-03{i}", **NEW} for i in range(5)]
     before = snapshot()
     with pytest.raises(importing.ImportFailed) as failure:
@@ -562,14 +561,16 @@ def test_a_failure_in_the_background_writes_nothing(
 
     settings.IMPORT_SYNC_MAX_ROWS = 2
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    real = project_rows.create_project
+    from groundbreak.portfolio.actions import BulkItemError
+
+    real = project_rows.create_projects
 
     def refuse_last(**kwargs):
-        if kwargs["code"] == "SJ-403":
-            raise ValidationError({"area": "no room left"})
-        return real(**kwargs)
+        real(**kwargs)
+        index = [item["code"] for item in kwargs["items"]].index("SJ-403")
+        raise BulkItemError(index, ValidationError({"area": "no room left"}))
 
-    monkeypatch.setattr(project_rows, "create_project", refuse_last)
+    monkeypatch.setattr(project_rows, "create_projects", refuse_last)
     rows = [{"code": f"SJ-40{i}", **NEW} for i in range(4)]
     client = login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):

@@ -246,31 +246,37 @@ class Planner:
         with acting_as(self.user, source="import"):
             try:
                 with transaction.atomic():
-                    for done, operation in enumerate(operations, start=1):
-                        self._apply_one(operation)
-                        if done % PROGRESS_EVERY == 0:
-                            progress(done, len(operations))
+                    self.apply_all(operations, progress)
             except _RowFailed as failure:
                 raise ImportFailed([failure.error]) from failure.__cause__
         progress(len(operations), len(operations))
         return {**plan.counts(), **self.results}
 
-    def _apply_one(self, operation: Operation) -> None:
+    def apply_all(self, operations: list[Operation], progress: Progress) -> None:
+        """Write the operations, in order, inside the apply's transaction: one by one here; a kind
+        with bulk actions (projects) overrides this and maps a refused item with `refused`."""
+        for done, operation in enumerate(operations, start=1):
+            try:
+                self.apply_operation(operation)
+            except (ValidationError, PermissionDenied, ObjectDoesNotExist, DatabaseError) as error:
+                raise self.refused(operation, error) from error
+            if done % PROGRESS_EVERY == 0:
+                progress(done, len(operations))
+
+    def refused(self, operation: Operation, error: Exception) -> "_RowFailed":
+        """The row error for an action's refusal of `operation` (raise it from the refusal)."""
         row: Row = operation.payload["row"]
-        try:
-            self.apply_operation(operation)
-        except ValidationError as error:
+        if isinstance(error, ValidationError):
             row.errors = []
             row.validation_errors(error, self.field_columns())
-            raise _RowFailed(row.errors[0] if row.errors else RowError(row.number, "", "", "", str(error))) from error
-        except PermissionDenied as error:
-            raise _RowFailed(RowError(row.number, "", "", "", _("You may not make this change."))) from error
-        except ObjectDoesNotExist as error:
-            raise _RowFailed(RowError(row.number, "", "", "", _("Not found in your scope."))) from error
-        except DatabaseError as error:
-            raise _RowFailed(
-                RowError(row.number, "", "", "", _("The database refused the row: %(error)s") % {"error": error})
-            ) from error
+            return _RowFailed(row.errors[0] if row.errors else RowError(row.number, "", "", "", str(error)))
+        if isinstance(error, PermissionDenied):
+            return _RowFailed(RowError(row.number, "", "", "", _("You may not make this change.")))
+        if isinstance(error, ObjectDoesNotExist):
+            return _RowFailed(RowError(row.number, "", "", "", _("Not found in your scope.")))
+        return _RowFailed(
+            RowError(row.number, "", "", "", _("The database refused the row: %(error)s") % {"error": error})
+        )
 
     def field_columns(self) -> dict[str, str]:
         """Model or action field name → the column it comes from, for mapping errors back."""

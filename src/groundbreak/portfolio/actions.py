@@ -8,8 +8,8 @@ API, imports and the worker call these, never the models directly. `by=None` mea
 
 import datetime
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,3 +380,328 @@ def save_key_figures(*, project: Project, figures: list[dict], delete: list[KeyF
             figure.order = order
             figure.full_clean()
             figure.save()
+
+
+# --- many at once ------------------------------------------------------------------------------
+#
+# Imports create and change thousands of projects in one transaction. These actions do what the
+# actions above do for each item — the same permission and scope checks, the same validation and
+# messages, the same stored rows, stage history and change-log entries — with a bounded number of
+# queries: related records are checked for existence per chunk instead of per row, and rows and
+# change-log entries are written with bulk_create / bulk_update (which send no signals, so the
+# entries are recorded explicitly through audit.recording.record_saves).
+
+BULK_CHUNK = 500
+_RELATIONS = tuple(name for name in EDITABLE_FIELDS if Project._meta.get_field(name).is_relation)
+# Constraints checked in Python below; a new constraint on Project must be added there too.
+KNOWN_CONSTRAINTS = frozenset({"project_end_after_start"})
+
+
+class BulkItemError(Exception):
+    """An item of a bulk action was refused; nothing was written. `index` says which, `error` why
+    (a ValidationError, PermissionDenied or ObjectDoesNotExist as the one-by-one action raises)."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(f"item {index}: {error}")
+        self.index = index
+        self.error = error
+
+
+def _chunks(items: list, size: int = BULK_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _clean(project: Project) -> None:
+    """`full_clean` without its per-record queries (existence of related records, uniqueness and
+    the check constraint are checked for all records at once by the callers)."""
+    errors: dict = {}
+    try:
+        project.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for name in _RELATIONS:
+        field = Project._meta.get_field(name)
+        raw = getattr(project, field.attname)
+        if field.blank and raw in field.empty_values:
+            continue
+        try:
+            # The checks of ForeignKey.validate before its query: null and blank.
+            models.Field.validate(field, raw, project)
+        except ValidationError as error:
+            errors.setdefault(name, []).extend(error.error_list)
+    if project.planned_start and project.planned_end and project.planned_end < project.planned_start:
+        constraint = next(c for c in Project._meta.constraints if c.name == "project_end_after_start")
+        errors.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(constraint.get_violation_error_message()))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_references(projects: list[Project], names=_RELATIONS) -> None:
+    """ForeignKey.validate for every record, one query per relation and chunk."""
+    for name in names:
+        field = Project._meta.get_field(name)
+        wanted = {getattr(p, field.attname) for p in projects} - {None}
+        manager = field.remote_field.model._base_manager
+        found = set()
+        for chunk in _chunks(sorted(wanted)):
+            found.update(
+                manager.filter(**{f"{field.remote_field.field_name}__in": chunk}).values_list(
+                    field.remote_field.field_name, flat=True
+                )
+            )
+        for index, project in enumerate(projects):
+            value = getattr(project, field.attname)
+            if value is not None and value not in found:
+                error = ValidationError(
+                    field.error_messages["invalid"],
+                    code="invalid",
+                    params={
+                        "model": field.remote_field.model._meta.verbose_name,
+                        "pk": value,
+                        "field": field.remote_field.field_name,
+                        "value": value,
+                    },
+                )
+                raise BulkItemError(index, ValidationError({name: [error]}))
+
+
+def _check_scope_after(by, projects: list[Project], perm: str) -> None:
+    """The scope check the one-by-one actions make after their write, for all records at once."""
+    if by is None:
+        return
+    visible = set()
+    for chunk in _chunks([p.pk for p in projects]):
+        visible.update(Project.objects.for_user(by).filter(pk__in=chunk).values_list("pk", flat=True))
+    for index, project in enumerate(projects):
+        if project.pk not in visible:
+            raise BulkItemError(index, ObjectDoesNotExist("project outside the user's scope"))
+
+
+def _locked_many(by, projects: list[Project], perm: str) -> list[Project]:
+    """The current rows of `projects`, locked, after the scope check each action makes first."""
+    pks = [p.pk for p in projects]
+    current, visible = {}, set()
+    for chunk in _chunks(pks):
+        current.update(Project.objects.select_for_update().in_bulk(chunk))
+        if by is not None:
+            visible.update(Project.objects.for_user(by).filter(pk__in=chunk).values_list("pk", flat=True))
+    for index, pk in enumerate(pks):
+        if pk not in current or (by is not None and pk not in visible):
+            raise BulkItemError(index, ObjectDoesNotExist("project outside the user's scope"))
+    return [current[pk] for pk in pks]
+
+
+def create_projects(*, by, items: list[dict], stage_on: datetime.date | None = None) -> list[Project]:
+    """`create_project` for each of `items` (its keyword arguments, `stage` included), all or nothing.
+
+    A project may be a phase of another of the same call: `parent_index` is the index of that
+    earlier item. Returns the projects in the order of `items`; BulkItemError names the refused one.
+    """
+    from groundbreak.audit.recording import record_saves
+
+    _check(by, "project.create")
+    if stage_on is not None and stage_on > _today():
+        raise ValidationError({"stage_on": _("The date cannot be in the future.")})
+    projects, stages, parents = [], [], {}
+    for index, item in enumerate(items):
+        fields = dict(item)
+        stage = fields.pop("stage", Stage.RESERVE)
+        parent_index = fields.pop("parent_index", None)
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"not editable: {sorted(unknown)}")
+        if parent_index is not None:
+            if not 0 <= parent_index < index or "parent" in fields:
+                raise ValueError(f"item {index}: parent_index must name an earlier item")
+            parents[index] = parent_index
+        project = Project(**fields, stage=stage)
+        try:
+            _clean(project)
+        except ValidationError as error:
+            raise BulkItemError(index, error) from error
+        projects.append(project)
+        stages.append(stage)
+    codes: dict[str, int] = {}
+    for index, project in enumerate(projects):
+        if project.code in codes:
+            raise BulkItemError(index, ValidationError({"code": [project.unique_error_message(Project, ("code",))]}))
+        codes[project.code] = index
+    for chunk in _chunks(sorted(codes)):
+        taken = Project.objects.filter(code__in=chunk).values_list("code", flat=True).first()
+        if taken is not None:
+            project = projects[codes[taken]]
+            raise BulkItemError(
+                codes[taken], ValidationError({"code": [project.unique_error_message(Project, ("code",))]})
+            )
+    _check_references(projects, [name for name in _RELATIONS if name != "parent"])
+    _check_references(projects, ["parent"])
+    with transaction.atomic():
+        # In the order of the items, as one by one; a phase whose parent is still waiting in the
+        # batch sends the batch first, so that it can name its parent's id.
+        pending = []
+        for index, project in enumerate(projects):
+            if index in parents:
+                parent = projects[parents[index]]
+                if parent.pk is None:
+                    Project.objects.bulk_create(pending, batch_size=BULK_CHUNK)
+                    pending = []
+                project.parent = parent
+            pending.append(project)
+            if len(pending) == BULK_CHUNK:
+                Project.objects.bulk_create(pending, batch_size=BULK_CHUNK)
+                pending = []
+        Project.objects.bulk_create(pending, batch_size=BULK_CHUNK)
+        _check_scope_after(by, projects, "project.create")
+        on = stage_on or _today()
+        note = _("Entered at this stage.")
+        StageChange.objects.bulk_create(
+            [
+                StageChange(
+                    project=project,
+                    kind=StageChange.Kind.STAGE,
+                    from_stage=Stage.RESERVE,
+                    to_stage=stage,
+                    on=on,
+                    note=note,
+                    by=by,
+                )
+                for project, stage in zip(projects, stages, strict=True)
+                if stage != Stage.RESERVE
+            ],
+            batch_size=BULK_CHUNK,
+        )
+        record_saves([(project, None) for project in projects])
+    return projects
+
+
+def update_projects(*, by, updates: list[tuple[Project, dict]]) -> list[Project]:
+    """`update_project` for each `(project, changes)`, all or nothing; no-ops change nothing.
+
+    Returns the projects as stored; BulkItemError names the refused item.
+    """
+    from groundbreak.audit.recording import record_saves, snapshot
+
+    _check(by, "project.change")
+    for index, (_project, changes) in enumerate(updates):
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"item {index}: not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked_many(by, [project for project, _changes in updates], "project.change")
+        befores, changed, changed_fields = [], [], set()
+        for project, (_project, changes) in zip(current, updates, strict=True):
+            befores.append((_editable_values(project), snapshot(project)))
+            for name, value in changes.items():
+                setattr(project, name, value)
+        if any("parent" in changes for _project, changes in updates):
+            _check_no_phase_loops(current)
+        now = timezone.now()
+        for index, project in enumerate(current):
+            try:
+                if project.parent_id and project.parent_id == project.pk:
+                    raise ValidationError({"parent": _("A project cannot be its own phase.")})
+                _clean(project)
+            except ValidationError as error:
+                raise BulkItemError(index, error) from error
+            values = _editable_values(project)
+            if values != befores[index][0]:
+                changed_fields |= {name for name in values if values[name] != befores[index][0][name]}
+                project.version += 1
+                project.updated_at = now
+                changed.append(index)
+        rows = [current[i] for i in changed]
+        try:
+            _check_references(rows, sorted(changed_fields & set(_RELATIONS)))
+        except BulkItemError as failure:
+            raise BulkItemError(changed[failure.index], failure.error) from failure.error
+        if rows:
+            Project.objects.bulk_update(rows, [*sorted(changed_fields), "version", "updated_at"], batch_size=BULK_CHUNK)
+        try:
+            _check_scope_after(by, rows, "project.change")
+        except BulkItemError as failure:
+            raise BulkItemError(changed[failure.index], failure.error) from failure.error
+        record_saves([(current[i], befores[i][1]) for i in changed])
+    return current
+
+
+def _check_no_phase_loops(projects: list[Project]) -> None:
+    """`_check_no_phase_loop` for every project, against the parents as they are after the changes."""
+    parents = dict(Project.objects.values_list("pk", "parent_id"))
+    parents.update({p.pk: p.parent_id for p in projects})
+    for index, project in enumerate(projects):
+        seen, parent = {project.pk}, parents.get(project.pk)
+        while parent is not None:
+            if parent in seen:
+                if parent == project.pk and project.parent_id == project.pk:
+                    break  # reported as "its own phase"
+                raise BulkItemError(
+                    index, ValidationError({"parent": _("A project cannot be a phase of one of its own phases.")})
+                )
+            seen.add(parent)
+            parent = parents.get(parent)
+
+
+def change_stages(*, by, moves: list[tuple[Project, str]], on: datetime.date, note: str = "") -> list[StageChange]:
+    """`change_stage` for each `(project, to_stage)`, all or nothing, all dated `on` with `note`.
+
+    Returns the history entries; BulkItemError names the refused item.
+    """
+    from groundbreak.audit.recording import record_saves, snapshot
+
+    _check(by, "project.change_stage")
+    for index, (_project, to_stage) in enumerate(moves):
+        if to_stage not in STAGE_ORDER:
+            raise BulkItemError(index, ValidationError({"to_stage": _("Unknown stage.")}))
+    with transaction.atomic():
+        current = _locked_many(by, [project for project, _stage in moves], "project.change_stage")
+        last_on = {}
+        for chunk in _chunks([p.pk for p in current]):
+            last_on.update(
+                StageChange.objects.filter(project__in=chunk)
+                .values("project")
+                .annotate(last=models.Max("on"))
+                .values_list("project", "last")
+            )
+        entries, befores, now = [], [], timezone.now()
+        for index, (project, (_project, to_stage)) in enumerate(zip(current, moves, strict=True)):
+            try:
+                if project.status == Status.CANCELLED:
+                    raise ValidationError(_("A cancelled project does not change stage."))
+                old, new = STAGE_ORDER.index(project.stage), STAGE_ORDER.index(to_stage)
+                if new == old:
+                    raise ValidationError({"to_stage": _("The project is already at this stage.")})
+                kind = StageChange.Kind.STAGE
+                if new < old:
+                    if new != old - 1:
+                        raise ValidationError({"to_stage": _("A stage can only be corrected one step back.")})
+                    if not note.strip():
+                        raise ValidationError({"note": _("Say why the stage is corrected back.")})
+                    kind = StageChange.Kind.CORRECTION
+                if on > _today():
+                    raise ValidationError({"on": _("The date cannot be in the future.")})
+                last = last_on.get(project.pk)
+                if last is not None and on < last:
+                    raise ValidationError(
+                        {
+                            "on": _("The date cannot be before the previous entry of the history (%(date)s).")
+                            % {"date": last.isoformat()}
+                        }
+                    )
+            except ValidationError as error:
+                raise BulkItemError(index, error) from error
+            entries.append(
+                StageChange(
+                    project=project, kind=kind, from_stage=project.stage, to_stage=to_stage, on=on, note=note, by=by
+                )
+            )
+            befores.append(snapshot(project))
+            project.stage = to_stage
+            project.version += 1
+            project.updated_at = now
+        StageChange.objects.bulk_create(entries, batch_size=BULK_CHUNK)
+        Project.objects.bulk_update(current, ["stage", "version", "updated_at"], batch_size=BULK_CHUNK)
+        record_saves(list(zip(current, befores, strict=True)))
+    for (project, _stage), stored in zip(moves, current, strict=True):
+        project.stage, project.version, project.updated_at = stored.stage, stored.version, stored.updated_at
+    return entries
