@@ -120,6 +120,7 @@ MODULES = (
     "exchange",
     "notify",
     "insight",
+    "fieldwork",
     "api",
     "builtin",
 )
