@@ -1,6 +1,6 @@
 """The `groundbreak` command line.
 
-`demo`, `serve` and `worker` are ours; every other subcommand is passed to Django's management
+`demo`, `serve`, `worker` and `bench` are ours; every other subcommand is passed to Django's management
 commands (`groundbreak migrate`, `groundbreak createsuperuser`, …).
 """
 
@@ -130,7 +130,14 @@ def worker(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"demo": demo, "serve": serve, "worker": worker}
+def bench(argv: list[str]) -> int:
+    """The benchmark: `groundbreak bench generate|run|all` (see docs/performance.md)."""
+    from groundbreak.benchmark.cli import main as bench_main
+
+    return bench_main(argv)
+
+
+COMMANDS = {"demo": demo, "serve": serve, "worker": worker, "bench": bench}
 # Django command names cannot hold a dash; the documented spellings can.
 ALIASES = {"verify-history": "verify_history", "export-chain-head": "export_chain_head"}
 

@@ -1,0 +1,80 @@
+"""The load mix, driven by locust in headless mode from `groundbreak bench run`.
+
+The harness writes a plan (JSON, path in BENCH_PLAN): the personas' session cookies, an API token,
+the URLs of each endpoint and, for the write phase, the draft reports each writer may submit.
+Every simulated user draws from its own `random.Random(seed + n)`, so a run is repeatable.
+
+BENCH_PHASE=read   the page/API mix (weights below), as fast as the users can go
+BENCH_PHASE=write  report submissions (POST) at a constant rate per user
+"""
+
+import itertools
+import json
+import os
+import random
+
+from locust import HttpUser, constant, constant_throughput, task
+
+PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())
+PHASE = os.environ.get("BENCH_PHASE", "read")
+SEED = int(PLAN.get("seed", 2026))
+_counter = itertools.count()
+CSRF = "benchcsrf0benchcsrf0benchcsrf012"  # 32 characters: an unmasked token, sent as cookie and header
+
+
+def _headers(persona: str) -> dict:
+    session = PLAN["sessions"][persona]
+    return {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "Accept-Language": "zh-hans"}
+
+
+class Reader(HttpUser):
+    wait_time = constant(0)
+    abstract = PHASE != "read"
+
+    def on_start(self):
+        self.rng = random.Random(SEED + next(_counter))
+        self.endpoints = PLAN["endpoints"]
+        self.names = [e["name"] for e in self.endpoints]
+        self.weights = [e["weight"] for e in self.endpoints]
+
+    @task
+    def one(self):
+        endpoint = self.rng.choices(self.endpoints, self.weights)[0]
+        url = self.rng.choice(endpoint["urls"])
+        if endpoint.get("token"):
+            headers = {"Authorization": f"Bearer {PLAN['token']}"}
+        else:
+            headers = _headers(endpoint["persona"])
+        with self.client.get(
+            url, headers=headers, name=endpoint["name"], allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+
+
+class Writer(HttpUser):
+    abstract = PHASE != "write"
+    wait_time = constant_throughput(float(PLAN.get("post_rate_per_user", 5)))
+
+    def on_start(self):
+        n = next(_counter)
+        writers = PLAN["writers"]
+        self.persona, self.reports = writers[n % len(writers)]["persona"], list(writers[n % len(writers)]["reports"])
+        self.rng = random.Random(SEED + n)
+
+    @task
+    def submit(self):
+        if not self.reports:
+            return
+        pk = self.reports.pop()
+        headers = _headers(self.persona) | {"X-CSRFToken": CSRF, "Referer": self.host + "/reports/"}
+        with self.client.post(
+            f"/reports/{pk}/submit/",
+            data={"note": ""},
+            headers=headers,
+            name="POST report submit",
+            allow_redirects=False,
+            catch_response=True,
+        ) as r:
+            if r.status_code not in (302, 303):
+                r.failure(f"HTTP {r.status_code}")
