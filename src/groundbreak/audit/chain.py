@@ -204,8 +204,9 @@ def append_many(entries: list[ObjectChange], *, using: str | None = None, batch_
 
 
 def _insert(entries: list[ObjectChange], using: str, batch_size: int) -> None:
-    """INSERT the chained entries with one prepared statement (executemany): the model's own
-    conversion of each value, without the per-row work of the ORM's bulk_create."""
+    """INSERT the chained entries with one prepared statement (executemany, pipelined by psycopg):
+    the model's own conversion of each value, without the per-row work of the ORM's bulk_create
+    (the ids are set already). Measured faster than multi-row VALUES on both SQLite and PostgreSQL."""
     connection = connections[using]
     fields = ObjectChange._meta.concrete_fields
     quote = connection.ops.quote_name
