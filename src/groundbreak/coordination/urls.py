@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundbreak.coordination import views, views_board, views_engagements, views_issues
+from groundbreak.coordination import views_board, views_engagements, views_issues
 
 app_name = "coordination"
 urlpatterns = [
@@ -45,5 +45,5 @@ urlpatterns = [
     path("projects/<str:code>/engagements/", views_engagements.project_engagements, name="project-engagements"),
     path("supervision/", views_board.board, name="board"),
     path("supervision/inbox/", views_board.inbox, name="inbox"),
-    path("leaders/<int:pk>/", views.leader_detail, name="leader-detail"),
+    path("leaders/<int:pk>/", ("groundbreak.insight.leader_urls", None, None)),  # insight's page, old name kept
 ]

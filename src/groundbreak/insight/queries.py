@@ -1,27 +1,44 @@
-"""The figures leaders read: pipeline, lights, overdue nodes, rankings — all aggregated in the database.
+"""The figures leaders read: pipeline, lights, investment against plan, overdue nodes, issues by unit,
+missing reports, the ranking of areas — all aggregated in the database.
 
 Every figure is computed on the same scoped and filtered queryset as the project list, so a
 chart segment and the list it links to always agree.
 """
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from groundbreak.org.models import Area, Person
-from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage
-from groundbreak.portfolio.models import Project, StageChange
+from groundbreak.coordination.choices import OPEN_STATUSES
+from groundbreak.coordination.filters import IssueFilter
+from groundbreak.coordination.models import Issue
+from groundbreak.coordination.queries import overdue_q, visible_issues
+from groundbreak.core.i18n import localized
+from groundbreak.insight.figures import behind_points, rates, statistics, with_investment
+from groundbreak.org.models import Area, Unit
+from groundbreak.portfolio.choices import STAGE_ORDER, Category, Light, Stage
+from groundbreak.portfolio.models import KeyListMembership, StageChange
 from groundbreak.portfolio.queries import light_counts, stage_counts
+from groundbreak.reporting.choices import OPEN_FOR_FILLING
+from groundbreak.reporting.figures import investment_ytd, latest_accepted, percent
+from groundbreak.reporting.models import Report
 from groundbreak.schedule.models import Milestone
 
-STARTED_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.CONSTRUCTION) :]
+# Rows a chart shows at most: the units with most overdue issues or missing reports, the largest lists.
+UNITS_SHOWN = 12
+KEY_LISTS_SHOWN = 12
+_CoUnit = Issue.co_units.through
 
 
-def list_url(**filters) -> str:
-    """The project list filtered as a chart segment says."""
-    query = {k: v for k, v in filters.items() if v not in (None, "")}
+def list_url(base_filters: dict | None = None, **filters) -> str:
+    """The project list filtered as the dashboard is (`base_filters`) and as a chart segment says
+    (`filters`, which win: a segment's area or light replaces the dashboard's)."""
+    query = {k: v for k, v in {**(base_filters or {}), **filters}.items() if v not in (None, "")}
     return reverse("portfolio:project-list") + ("?" + urlencode(query, doseq=True) if query else "")
 
 
@@ -40,7 +57,7 @@ def pipeline(projects, base_filters: dict, today: datetime.date) -> list[dict]:
             "label": str(Stage(stage).label),
             "count": counts[stage],
             "this_year": moved.get(stage, 0),
-            "url": list_url(**base_filters, stage=stage),
+            "url": list_url(base_filters, stage=stage),
         }
         for stage in STAGE_ORDER
     ]
@@ -53,7 +70,7 @@ def lights(projects, base_filters: dict) -> list[dict]:
             "light": light,
             "label": str(Light(light).label),
             "count": counts[light],
-            "url": list_url(**base_filters, light=light),
+            "url": list_url(base_filters, light=light),
         }
         for light in Light.values
     ]
@@ -77,84 +94,221 @@ def ranking_areas(user, projects):
     return Area.objects.filter(depth=depth) if depth is not None else Area.objects.none()
 
 
-def area_ranking(user, projects, today: datetime.date) -> list[dict]:
-    """Per area: projects, red lights, start rate (started ÷ due to have started) and projects
-    started on time (groundbreaking met no later than its baseline) — in one aggregate query."""
+def _in_area(area: Area, prefix: str = "") -> Q:
+    """A project counts under its district and its zone, and an area covers its subtree (as the
+    project list's area filter has it)."""
+    return Q(**{f"{prefix}area__path__startswith": area.path}) | Q(**{f"{prefix}zone__path__startswith": area.path})
+
+
+def area_ranking(user, projects, base_filters: dict, today: datetime.date, settings) -> list[dict]:
+    """Per area (比学赶超): projects, red lights, start rate (started ÷ due to have started), projects
+    started on time (groundbreaking no later than its baseline), completion rate, investment
+    completion against the time-proportional target, and issues resolved on time (by their
+    deadline, of those resolved or past it) — two aggregate queries whatever the number of areas."""
     areas = list(ranking_areas(user, projects))
     if not areas:
         return []
-    families = {
-        "n": projects,
-        "red": projects.filter(light=Light.RED),
-        "due": projects.filter(planned_start__lte=today),
-        "started": projects.filter(planned_start__lte=today, stage__in=STARTED_STAGES),
-        "ontime": projects.filter(
-            pk__in=Milestone.objects.filter(
-                kind__code="groundbreaking", actual_date__isnull=False, actual_date__lte=F("baseline_date")
-            ).values("project")
-        ),
-    }
-    aggregates = {}
+    started_on_time = Q(
+        pk__in=Milestone.objects.filter(
+            kind__code="groundbreaking", actual_date__isnull=False, actual_date__lte=F("baseline_date")
+        ).values("project")
+    )
+    points = behind_points(settings)
+    figures, issues = {}, {}
+    names = [*statistics(today, points, lights=(Light.RED,)), "on_time"]
+    with_deadline = Q(deadline__isnull=False)
     for area in areas:
-        in_area = Q(area__path__startswith=area.path) | Q(zone__path__startswith=area.path)
-        for name, family in families.items():
-            aggregates[f"{name}_{area.pk}"] = Count("pk", filter=in_area & Q(pk__in=family.values("pk")))
-    totals = Project.objects.aggregate(**aggregates)
+        where = _in_area(area)
+        for name, expression in statistics(today, points, where, lights=(Light.RED,)).items():
+            figures[f"{name}_{area.pk}"] = expression
+        figures[f"on_time_{area.pk}"] = Count("pk", filter=where & started_on_time)
+        in_area = _in_area(area, "project__")
+        issues[f"due_{area.pk}"] = Count(
+            "pk", filter=in_area & with_deadline & (Q(resolved_on__isnull=False) | Q(deadline__lt=today))
+        )
+        issues[f"resolved_{area.pk}"] = Count(
+            "pk", filter=in_area & with_deadline & Q(resolved_on__isnull=False, resolved_on__lte=F("deadline"))
+        )
+    totals = with_investment(projects, today).with_light(today, settings).aggregate(**figures)
+    issue_totals = Issue.objects.filter(project__in=projects.values("pk")).aggregate(**issues)
     result = []
     for area in areas:
-        n = totals[f"n_{area.pk}"]
-        if not n:
+        row = {name: totals[f"{name}_{area.pk}"] for name in names}
+        if not row["n"]:
             continue
-        due, started = totals[f"due_{area.pk}"], totals[f"started_{area.pk}"]
+        due, resolved = issue_totals[f"due_{area.pk}"], issue_totals[f"resolved_{area.pk}"]
         result.append(
-            {
+            rates(row)
+            | {
                 "area": area,
-                "projects": n,
-                "red": totals[f"red_{area.pk}"],
-                "due": due,
-                "started": started,
-                "start_rate": round(100 * started / due) if due else None,
-                "on_time": totals[f"ontime_{area.pk}"],
-                "url": list_url(area=area.pk),
+                "projects": row["n"],
+                "issues_due": due,
+                "issues_on_time": resolved,
+                "issues_rate": round(100 * resolved / due) if due else None,
+                "url": list_url(base_filters, area=area.pk),
             }
         )
-    # Highest start rate first, then fewer red lights.
-    result.sort(key=lambda r: (-(r["start_rate"] or 0), r["red"], r["area"].path))
+    # Highest investment completion first, then start rate, then fewer red lights.
+    result.sort(
+        key=lambda r: (
+            -(r["investment_rate"] if r["investment_rate"] is not None else -1),
+            -(r["start_rate"] or 0),
+            r["red"],
+            r["area"].path,
+        )
+    )
     return result
 
 
-def leader_statistics(projects, today: datetime.date):
-    """Per lead leader: projects, lights, start rate — the same figures for every leader, side by side."""
-    due = Q(planned_start__lte=today)
-    return (
-        Person.objects.filter(led_projects__in=projects.values("pk"))
-        .annotate(
-            n=Count("led_projects", filter=Q(led_projects__in=projects.values("pk")), distinct=True),
-            red=Count(
-                "led_projects", filter=Q(led_projects__in=projects.filter(light=Light.RED).values("pk")), distinct=True
-            ),
-            yellow=Count(
-                "led_projects",
-                filter=Q(led_projects__in=projects.filter(light=Light.YELLOW).values("pk")),
-                distinct=True,
-            ),
-            green=Count(
-                "led_projects",
-                filter=Q(led_projects__in=projects.filter(light=Light.GREEN).values("pk")),
-                distinct=True,
-            ),
-            due=Count("led_projects", filter=Q(led_projects__in=projects.filter(due).values("pk")), distinct=True),
-            started=Count(
-                "led_projects",
-                filter=Q(led_projects__in=projects.filter(due, stage__in=STARTED_STAGES).values("pk")),
-                distinct=True,
-            ),
-            start_rate=Case(
-                When(due=0, then=Value(None)),
-                default=100 * F("started") / F("due"),
-                output_field=IntegerField(),
-            ),
-        )
-        .select_related("unit")
-        .order_by("-red", "-n", "name")
+def investment(projects, base_filters: dict, today: datetime.date, settings) -> dict:
+    """Investment completed this year against the annual plans, for the whole scope and by
+    category and key list (three aggregate queries); by area it is a column of the ranking."""
+    year = today.year
+    figures = with_investment(projects, today)
+    stats = statistics(today, behind_points(settings), lights=())
+    total = rates(figures.aggregate(**stats))
+    total["url"] = list_url(base_filters)
+    by_category = [
+        rates(row)
+        | {"label": str(Category(row["category"]).label), "url": list_url(base_filters, category=row["category"])}
+        for row in figures.order_by().values("category").annotate(**stats).filter(planned__gt=0).order_by("-plan")
+    ]
+    memberships = KeyListMembership.objects.filter(
+        project__in=projects.values("pk"), key_list__year=year, annual_investment_plan__gt=0
     )
+    by_key_list = [
+        row
+        | {
+            "investment_rate": percent(row["ytd"] or 0, row["plan"]),
+            "time_progress": (row["share"] * 100).quantize(Decimal("0.1")) if row["share"] is not None else None,
+            "label": localized(row["key_list__name"], row["key_list__name_en"]),
+            "url": list_url(base_filters, key_list=row["key_list"]),
+        }
+        for row in memberships.order_by()
+        .values("key_list", "key_list__name", "key_list__name_en")
+        .annotate(
+            planned=Count("project"),
+            plan=Sum("annual_investment_plan"),
+            ytd=Sum(investment_ytd(year, outer="project", until=today)),
+            share=Max(latest_accepted(year, "year_fraction", outer="project", until=today)),
+        )
+        .order_by("-plan", "key_list")[:KEY_LISTS_SHOWN]
+    ]
+    return {"total": total, "by_category": by_category, "by_key_list": by_key_list, "year": year}
+
+
+# The board's filters that say what the dashboard's project filters say.
+ISSUE_FILTERS = {"area": "area", "lead_leader": "leader"}
+
+
+def dashboard_issues(user, projects, base_filters: dict, today: datetime.date):
+    """The issues the supervision board would list with the dashboard's filters, and those
+    filters in the board's words. The board filters issues by area and leader as the project
+    list does; a filter it does not know narrows the issues to those of the projects shown."""
+    mapped = {ISSUE_FILTERS[k]: v for k, v in base_filters.items() if k in ISSUE_FILTERS}
+    issues = visible_issues(user)
+    if mapped:
+        issue_filter = IssueFilter(mapped, queryset=issues, user=user, today=today)
+        issues = issue_filter.qs if issue_filter.is_valid() else issues.none()
+    if set(base_filters) - set(ISSUE_FILTERS):
+        issues = issues.filter(project__in=projects.values("pk"))
+    return issues, mapped
+
+
+def board_url(base_filters: dict, **filters) -> str:
+    """The supervision board filtered as the dashboard is (in the board's words) and by a segment."""
+    query = {k: v for k, v in {**base_filters, **filters}.items() if v not in (None, "")}
+    return reverse("coordination:board") + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+def _issue_count(issues, condition) -> Coalesce:
+    """COUNT of `issues` matching `condition`, as a subquery: no GROUP BY, one row."""
+    counted = issues.filter(condition).order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def issues_by_unit(issues, mapped: dict, today: datetime.date, limit: int = UNITS_SHOWN) -> dict:
+    """Open and overdue issues per unit that has them to work on, as lead or co-unit (as the
+    board's unit filter has it), the most overdue first, each with links to the board filtered by
+    that unit (two queries). An issue with co-units counts under each of its units."""
+    open_issues = Issue.objects.filter(pk__in=issues.values("pk"), status__in=OPEN_STATUSES)
+    works_on = Q(lead_unit=OuterRef("pk")) | Q(
+        pk__in=_CoUnit.objects.filter(unit=OuterRef(OuterRef("pk"))).values("issue")
+    )
+    units = (
+        Unit.objects.filter(
+            Q(pk__in=open_issues.values("lead_unit"))
+            | Q(pk__in=_CoUnit.objects.filter(issue__in=open_issues.values("pk")).values("unit"))
+        )
+        .annotate(
+            open=_issue_count(open_issues, works_on), overdue=_issue_count(open_issues, works_on & overdue_q(today))
+        )
+        .order_by("-overdue", "-open", "name")[:limit]
+    )
+    open_statuses = [str(s) for s in OPEN_STATUSES]
+    rows = [
+        {
+            "unit": unit.pk,
+            "label": unit.display_name,
+            "open": unit.open,
+            "overdue": unit.overdue,
+            "url": board_url(mapped, unit=unit.pk, status=open_statuses),
+            "overdue_url": board_url(mapped, unit=unit.pk, overdue="on"),
+        }
+        for unit in units
+    ]
+    totals = issues.order_by().aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        unassigned=Count("pk", filter=Q(status__in=OPEN_STATUSES, lead_unit__isnull=True)),
+    )
+    return {
+        "rows": rows,
+        "totals": totals,
+        "url": board_url(mapped, status=open_statuses),
+        "overdue_url": board_url(mapped, overdue="on"),
+    }
+
+
+def missing_reports(projects, today: datetime.date) -> dict:
+    """Reports of this period still with their owners (never submitted, or returned), per round
+    and responsible unit. This period is that of the latest round ended by today holding a report
+    of the projects; every area's round of that period counts. One aggregate query."""
+    reports = Report.objects.filter(project__in=projects.values("pk"))
+    latest = reports.filter(round__period_end__lte=today).order_by("-round__period_end").values("round__period_end")[:1]
+    missing = Q(status__in=OPEN_FOR_FILLING, accepted__isnull=True)
+    rows = list(
+        reports.filter(round__period_end=Subquery(latest))
+        .order_by()
+        .values(
+            "round",
+            "round__period_end",
+            "round__area__name",
+            "round__area__name_en",
+            "project__responsible_unit",
+            "project__responsible_unit__name",
+            "project__responsible_unit__name_en",
+        )
+        .annotate(expected=Count("pk"), missing=Count("pk", filter=missing))
+        .order_by("-missing", "round__area__path", "project__responsible_unit__name")
+    )
+    shown = []
+    for row in rows:
+        if not row["missing"]:
+            continue
+        unit = row["project__responsible_unit"]
+        query = {"unit": unit, "missing": "on"} if unit else {"missing": "on"}
+        row["label"] = (
+            localized(row["project__responsible_unit__name"], row["project__responsible_unit__name_en"])
+            if unit
+            else str(_("no responsible unit"))
+        )
+        row["area"] = localized(row["round__area__name"], row["round__area__name_en"])
+        row["url"] = f"{reverse('reporting:round-detail', args=[row['round']])}?{urlencode(query)}#reports"
+        shown.append(row)
+    return {
+        "period_end": rows[0]["round__period_end"] if rows else None,
+        "expected": sum(row["expected"] for row in rows),
+        "missing": sum(row["missing"] for row in rows),
+        "rows": shown[:UNITS_SHOWN],
+    }

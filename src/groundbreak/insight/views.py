@@ -1,16 +1,20 @@
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from groundbreak.core.pagination import paginate
+from groundbreak.insight import leaders as leader_queries
 from groundbreak.insight import queries
 from groundbreak.portfolio.filters import ProjectFilter
+from groundbreak.portfolio.models import LightSettings
 from groundbreak.portfolio.queries import visible_projects
 
 
-def _filtered(request):
+def _filtered(request, today, settings):
     """The user's projects filtered like the project list, and the filters to carry into links."""
-    base = visible_projects(request.user)
+    base = visible_projects(request.user, today=today, settings=settings)
     project_filter = ProjectFilter(request.GET or None, queryset=base, user=request.user)
     if project_filter.is_bound and project_filter.is_valid():
         carried = {k: v for k, v in request.GET.lists() if k in project_filter.filters and any(v)}
@@ -19,13 +23,35 @@ def _filtered(request):
     return project_filter, base, {}
 
 
+def _bar(rows, name="label") -> list[dict]:
+    """Rows of investment figures as a chart's data: plan and completed, in 万元 for the axis."""
+    return [
+        {
+            "name": row[name],
+            "plan": float(row["plan"] or 0),
+            "ytd": float(row["ytd"] or 0),
+            "rate": float(row["investment_rate"]) if row["investment_rate"] is not None else None,
+            "url": row["url"],
+        }
+        for row in rows
+    ]
+
+
 @login_required
 def dashboard(request):
     today = timezone.localdate()
-    project_filter, projects, carried = _filtered(request)
+    # Read once: every light and threshold of the page comes from these settings.
+    settings = LightSettings.current()
+    project_filter, projects, carried = _filtered(request, today, settings)
     overdue_count, overdue = queries.overdue_milestones(projects, today)
     pipeline = queries.pipeline(projects, carried, today)
     lights = queries.lights(projects, carried)
+    ranking = queries.area_ranking(request.user, projects, carried, today, settings)
+    investment = queries.investment(projects, carried, today, settings)
+    investment["by_area"] = [row | {"label": str(row["area"])} for row in ranking if row["planned"]]
+    issues, issue_filters = queries.dashboard_issues(request.user, projects, carried, today)
+    by_unit = queries.issues_by_unit(issues, issue_filters, today)
+    missing = queries.missing_reports(projects, today)
     context = {
         "filter": project_filter,
         "today": today,
@@ -34,12 +60,51 @@ def dashboard(request):
         "total": sum(row["count"] for row in lights),
         "overdue_count": overdue_count,
         "overdue": overdue,
-        "ranking": queries.area_ranking(request.user, projects, today),
+        "ranking": ranking,
+        "investment": investment,
+        "investment_groups": [
+            ("area", _("By area"), investment["by_area"]),
+            ("category", _("By category"), investment["by_category"]),
+            ("key_list", _("By key list"), investment["by_key_list"]),
+        ],
+        "issues": by_unit,
+        "missing": missing,
         "chart_data": {
+            "labels": {
+                "wan": _("10k yuan"),
+                "target": _("time-proportional target"),
+                "overdue": _("overdue"),
+                "open": _("open, not overdue"),
+            },
             "pipeline": [
                 {"name": r["label"], "value": r["count"], "moved": r["this_year"], "url": r["url"]} for r in pipeline
             ],
             "lights": [{"name": r["label"], "value": r["count"], "light": r["light"], "url": r["url"]} for r in lights],
+            "investment": {
+                "time_progress": float(investment["total"]["time_progress"] or 0),
+                "area": _bar(investment["by_area"]),
+                "category": _bar(investment["by_category"]),
+                "key_list": _bar(investment["by_key_list"]),
+            },
+            "issues": [
+                {
+                    "name": r["label"],
+                    "open": r["open"],
+                    "overdue": r["overdue"],
+                    "url": r["url"],
+                    "overdue_url": r["overdue_url"],
+                }
+                for r in by_unit["rows"]
+            ],
+            "missing": [
+                {
+                    "name": f"{r['label']} · {r['area']}",
+                    "value": r["missing"],
+                    "expected": r["expected"],
+                    "url": r["url"],
+                }
+                for r in missing["rows"]
+            ],
         },
     }
     return render(request, "insight/dashboard.html", context)
@@ -47,14 +112,14 @@ def dashboard(request):
 
 @login_required
 def battle_map(request):
-    project_filter, projects, _carried = _filtered(request)
+    project_filter, projects, _carried = _filtered(request, timezone.localdate(), LightSettings.current())
     context = {
         "filter": project_filter,
         "with_coordinates": projects.filter(latitude__isnull=False, longitude__isnull=False).count(),
         "total": projects.count(),
         "map_config": {
-            "tiles": settings.GROUNDBREAK_MAP_TILES,
-            "attribution": settings.GROUNDBREAK_MAP_ATTRIBUTION,
+            "tiles": django_settings.GROUNDBREAK_MAP_TILES,
+            "attribution": django_settings.GROUNDBREAK_MAP_ATTRIBUTION,
         },
     }
     return render(request, "insight/map.html", context)
@@ -63,5 +128,28 @@ def battle_map(request):
 @login_required
 def leaders(request):
     today = timezone.localdate()
-    _project_filter, projects, _carried = _filtered(request)
-    return render(request, "insight/leaders.html", {"leaders": queries.leader_statistics(projects, today)})
+    settings = LightSettings.current()
+    project_filter, projects, carried = _filtered(request, today, settings)
+    return render(
+        request,
+        "insight/leaders.html",
+        {
+            "filter": project_filter,
+            "leaders": leader_queries.leader_statistics(projects, today, settings),
+            "carried": carried,
+        },
+    )
+
+
+@login_required
+def leader_detail(request, pk):
+    """A leader's projects (包联) with their lights, latest reports and investment, the issues of
+    those projects, the engagements they chaired or attended, and their statistics beside the
+    other leaders', as far as the user's scope reaches."""
+    today = timezone.localdate()
+    settings = LightSettings.current()
+    projects = visible_projects(request.user, today=today, settings=settings)
+    context = leader_queries.leader_page(request.user, pk, projects, today, settings)
+    context["engagements"] = paginate(request, context["engagements"], 20, param="engagements")
+    context["today"] = today
+    return render(request, "insight/leader_detail.html", context)

@@ -1,11 +1,12 @@
 """Filters of the round and report lists, shared by their pages and (later) their API endpoints."""
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.org.models import Unit
-from groundbreak.reporting.choices import ReportStatus, RoundStatus
+from groundbreak.reporting.choices import OPEN_FOR_FILLING, ReportStatus, RoundStatus
 from groundbreak.reporting.models import Report, ReportingRound
 
 
@@ -38,6 +39,9 @@ class ReportFilter(django_filters.FilterSet):
         method="filter_late",
     )
 
+    # Reports still with their owners: never submitted, or returned (the dashboard links here).
+    missing = django_filters.BooleanFilter(label=_("Missing only"), method="filter_missing", widget=forms.CheckboxInput)
+
     class Meta:
         model = Report
         fields = []
@@ -57,3 +61,6 @@ class ReportFilter(django_filters.FilterSet):
         if value == "late":
             return queryset.filter(first_submitted_on__gt=F("round__due_on"))
         return queryset.filter(first_submitted_on__lte=F("round__due_on"))
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_FOR_FILLING, accepted__isnull=True) if value else queryset

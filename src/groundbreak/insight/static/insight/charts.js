@@ -6,6 +6,7 @@
   if (!source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var colours = { red: "#d93025", yellow: "#e8a200", green: "#1e8e3e" };
+  var labels = data.labels || {};
 
   function follow(params) {
     if (params && params.data && params.data.url) { window.location.href = params.data.url; }
@@ -42,5 +43,71 @@
       }),
       label: { formatter: "{b}: {c}" }
     }]
+  });
+
+  // Investment completion per area, category and key list, against the time-proportional target.
+  var investment = data.investment || {};
+  ["area", "category", "key_list"].forEach(function (key) {
+    var rows = investment[key] || [];
+    mount("chart-investment-" + key, {
+      animation: false,
+      grid: { left: 8, right: 40, top: 24, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        renderMode: "richText",
+        formatter: function (p) {
+          var d = p.data;
+          return d.name + "\n" + (d.rate == null ? "—" : d.rate + "%") + " · " +
+            (d.ytd / 10000).toFixed(0) + " / " + (d.plan / 10000).toFixed(0) + " " + (labels.wan || "");
+        }
+      },
+      xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (d) { return d.name; }) },
+      series: [{
+        type: "bar",
+        data: rows.map(function (d) {
+          var behind = d.rate != null && d.rate < investment.time_progress - 10;
+          return { name: d.name, value: d.rate || 0, rate: d.rate, ytd: d.ytd, plan: d.plan, url: d.url,
+                   itemStyle: { color: behind ? colours.yellow : "#2f6fad" } };
+        }),
+        label: { show: true, position: "right", formatter: "{c}%" },
+        markLine: investment.time_progress ? {
+          symbol: "none",
+          silent: true,
+          label: { formatter: (labels.target || "") + " {c}%", position: "end" },
+          lineStyle: { color: colours.red, type: "dashed" },
+          data: [{ xAxis: investment.time_progress }]
+        } : undefined
+      }]
+    });
+  });
+
+  // Open issues per lead unit: the overdue part in red links to the board's overdue issues of the unit.
+  var issues = data.issues || [];
+  mount("chart-issues", {
+    animation: false,
+    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    tooltip: { trigger: "item", renderMode: "richText" },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: issues.map(function (d) { return d.name; }) },
+    series: [
+      { name: labels.overdue || "", type: "bar", stack: "issues", itemStyle: { color: colours.red },
+        data: issues.map(function (d) { return { name: d.name, value: d.overdue, url: d.overdue_url }; }) },
+      { name: labels.open || "", type: "bar", stack: "issues", itemStyle: { color: "#8a9bb0" },
+        data: issues.map(function (d) { return { name: d.name, value: d.open - d.overdue, url: d.url }; }) }
+    ]
+  });
+
+  // Reports missing this period per responsible unit, each bar opening its round's missing reports.
+  var missing = data.missing || [];
+  mount("chart-missing", {
+    animation: false,
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: "item", renderMode: "richText" },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: missing.map(function (d) { return d.name; }) },
+    series: [{ type: "bar", itemStyle: { color: colours.yellow }, label: { show: true, position: "right" },
+      data: missing.map(function (d) { return { name: d.name, value: d.value, url: d.url }; }) }]
   });
 })();
