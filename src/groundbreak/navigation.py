@@ -26,6 +26,7 @@ def navigation(request):
         ("people", _("People"), reverse("portfolio:person-list")),
         ("engagements", _("Engagements"), reverse("coordination:engagement-list")),
         ("supervision", _("Supervision"), reverse("coordination:board")),
+        ("notices", _("Notices"), reverse("coordination:notice-list")),
         ("api-tokens", _("API tokens"), reverse("api-tokens:list")),
         ("notifications", _("Notification settings"), reverse("notify:preferences")),
     ]

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from groundbreak.audit.recording import track
 from groundbreak.coordination.choices import (
     AttachmentKind,
     EngagementKind,
@@ -12,6 +15,7 @@ from groundbreak.coordination.choices import (
     IssueStatus,
     Severity,
 )
+from groundbreak.coordination.notice_choices import NUMBER_PREFIX, NoticeKind, NoticeStatus
 from groundbreak.core.models import BilingualNameMixin, TimeStampedModel
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.portfolio.models import Project
@@ -412,3 +416,98 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notice(TimeStampedModel):
+    """A printable notice (提示单、督办单、联系单) sent to a unit about issues, or a unit's written
+    report (报告单) answering one. Numbered per kind and year: 督办〔2026〕12号."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    serial = models.PositiveIntegerField(_("serial number"), editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    issued_on = models.DateField(_("date"))
+    issuer_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("issued by unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_notices",
+    )
+    addressee = models.ForeignKey(
+        Unit, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="received_notices"
+    )
+    issues = models.ManyToManyField(Issue, verbose_name=_("issues concerned"), related_name="notices")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    # Plain text, printed as paragraphs; blank prints the standard wording of the kind.
+    body = models.TextField(_("text"), blank=True)
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.AWAITING)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply_note = models.TextField(_("reply note"), blank=True)
+    answers = models.ForeignKey(
+        "self",
+        verbose_name=_("answers notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["addressee", "status"]),
+            models.Index(fields=["issued_on"]),
+        ]
+        constraints = [
+            # The database has the last word on numbering: two issuers at once cannot share a number.
+            models.UniqueConstraint(fields=["kind", "year", "serial"], name="one_notice_number_per_kind_and_year"),
+            models.CheckConstraint(
+                condition=models.Q(reply_by__isnull=True) | models.Q(reply_by__gte=models.F("issued_on")),
+                name="notice_reply_after_issue",
+                violation_error_message=_("The reply deadline cannot be before the notice's date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:notice-detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def format_number(kind: str, year: int, serial: int) -> str:
+        return f"{NUMBER_PREFIX[kind]}〔{year}〕{serial}号"
+
+    @property
+    def display_number(self) -> str:
+        """The official number in Chinese; in English, the same number spelt out."""
+        if (get_language() or "").startswith("en"):
+            return _("%(kind)s [%(year)s] No. %(serial)s") % {
+                "kind": NoticeKind(self.kind).label.capitalize(),
+                "year": self.year,
+                "serial": self.serial,
+            }
+        return self.number
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.status == NoticeStatus.AWAITING and self.reply_by is not None and self.reply_by < timezone.localdate()
+        )
+
+
+# Registered next to the model (the other coordination models register in `apps.ready`).
+track(Notice, exclude=("year", "serial"))

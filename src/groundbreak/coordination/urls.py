@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundbreak.coordination import views_board, views_engagements, views_issues
+from groundbreak.coordination import views_board, views_engagements, views_issues, views_notices
 
 app_name = "coordination"
 urlpatterns = [
@@ -43,6 +43,14 @@ urlpatterns = [
     path("issues/<int:pk>/attachments/<int:attachment>/", views_issues.issue_attachment, name="issue-attachment"),
     path("projects/<str:code>/instructions/new/", views_issues.project_instruct, name="project-instruct"),
     path("projects/<str:code>/engagements/", views_engagements.project_engagements, name="project-engagements"),
+    path("notices/", views_notices.notice_list, name="notice-list"),
+    path("notices/new/", views_notices.notice_create, name="notice-create"),
+    path("notices/report/", views_notices.notice_report, name="notice-report"),
+    path("notices/<int:pk>/", views_notices.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/replied/", views_notices.notice_replied, name="notice-replied"),
+    path("notices/<int:pk>/docx/", views_notices.notice_document, {"fmt": "docx"}, name="notice-docx"),
+    path("notices/<int:pk>/pdf/", views_notices.notice_document, {"fmt": "pdf"}, name="notice-pdf"),
+    path("issues/<int:pk>/notices/", views_notices.issue_notices, name="issue-notices"),
     path("supervision/", views_board.board, name="board"),
     path("supervision/inbox/", views_board.inbox, name="inbox"),
     path("leaders/<int:pk>/", ("groundbreak.insight.leader_urls", None, None)),  # insight's page, old name kept

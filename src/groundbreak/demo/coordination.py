@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
-from groundbreak.coordination import actions, engagement_actions, notifying
+from groundbreak.coordination import actions, engagement_actions, notice_actions, notifying
 from groundbreak.coordination.escalation import escalate_overdue_issues
 from groundbreak.coordination.models import EscalationStep, IssueCategory
 from groundbreak.schedule.models import MilestoneKind
@@ -108,6 +108,25 @@ ISSUES = {
                   "mh_green", ["wujing_gov"], "2022-08-10", "2022-09-15", "minhang", "7月月报"),
     "mh_pocket": (None, "MH-ST-KDGY", "utilities", 1, "3座口袋公园选址与地下管线冲突",
                   "mh_green", [], "2022-07-15", "2022-08-12", "minhang", "6月月报"),
+}
+# fmt: on
+
+# Printed notices: key → (kind, issuing unit, addressee, issues, date, reply by, subject, text,
+# the notice a report answers). Invented, like the difficulties they chase.
+# fmt: off
+NOTICES = {
+    "liaison_pipes": ("liaison", "bh_drc", "bh_rail", ["bh_pipes"], "2022-07-14", "2022-07-22",
+                      "关于协助推进东六道站管线迁改的联系单",
+                      "东六道站站址范围内电力管线迁改方案需重新报批，请你公司协助保税区管委会对接产权单位，"
+                      "提供轨道施工进度安排，并书面回复意见。", None),
+    "reminder_forest": ("reminder", "mh_drc", "mh_green", ["mh_forest"], "2022-08-12", "2022-08-19",
+                        "关于加快新增森林用地流转的提示", "", None),
+    "report_forest": ("report", "mh_green", "mh_drc", ["mh_forest"], "2022-08-18", None,
+                      "关于新增森林用地流转进展的报告",
+                      "已入户走访农户62户，签订流转协议41户；其余农户正在逐户做工作，预计9月上旬全部签订。",
+                      "reminder_forest"),
+    "supervision_resettlement": ("supervision", "mysc_hq", "fc_gov", ["my_resettlement", "my_land"],
+                                 "2022-08-17", "2022-08-24", "关于拆迁安置和土地交付的督办", "", None),
 }
 # fmt: on
 
@@ -225,6 +244,9 @@ class _Story:
             issue="my_resettlement",
         )
         self.respond("mh_pocket", "2022-08-01", "已与管线权属单位现场踏勘，2座调整选址。")
+        self.notices = {}
+        for key, spec in NOTICES.items():
+            self.at(spec[4], lambda key=key: self.notice(key))
 
     # ---- steps -------------------------------------------------------------------------------
 
@@ -267,6 +289,22 @@ class _Story:
             self.issues[key] = actions.raise_issue(
                 by=self.user(by), source="report", source_note=note, raised_on=self.loader.shift(raised), **fields
             )
+
+    def notice(self, key: str) -> None:
+        kind, issuer, addressee, issues, on, reply_by, subject, body, answers = NOTICES[key]
+        units = self.loader.units
+        self.notices[key] = notice_actions.issue_notice(
+            by=None,
+            kind=kind,
+            issuer_unit=units[issuer],
+            addressee=units[addressee],
+            issues=[self.issues[issue] for issue in issues],
+            on=self.loader.shift(on),
+            reply_by=self.loader.shift(reply_by),
+            subject=subject,
+            body=body,
+            answers=self.notices[answers] if answers else None,
+        )
 
     def owner_issue(self) -> None:
         actions.raise_issue(
