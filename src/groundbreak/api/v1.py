@@ -98,4 +98,6 @@ api.add_decorator(_act_as_caller)
 
 api.add_router("", "groundbreak.org.api.router")
 api.add_router("", "groundbreak.portfolio.api.router")
+# Writes on key-list memberships, publication and light overrides.
+api.add_router("", "groundbreak.api.portfolio_writes.router")
 api.add_router("", "groundbreak.schedule.api.router")
