@@ -9,6 +9,7 @@ URL built from one of Minhang's own records.
 
 import io
 import json
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -17,7 +18,10 @@ from django.urls import reverse
 
 from groundbreak.exchange.exporting import FORMATS
 from groundbreak.exchange.kinds import KINDS
+from groundbreak.fieldwork.actions import report_snap
+from groundbreak.portfolio.models import Project
 from tests.factories import EngagementFactory, IssueFactory, MilestoneFactory
+from tests.fieldwork.access import _jpeg, inspection
 from tests.security.access import builders as b
 from tests.security.access import load_operations, load_pages
 from tests.security.access.coverage import api_operations
@@ -38,6 +42,7 @@ SONGJIANG = {
     "issue": "松江机密问题",
     "node": "松江机密节点",
     "key list": "松江机密清单",
+    "snap": "松江机密随手拍",
 }
 # Shown only on their engagement's own page (which the matrix proves is 404 for the insider).
 ONLY_ON_THEIR_PAGE = {"attachment", "decision"}
@@ -91,6 +96,11 @@ def secrets(world):
     token = b.token(w)
     token.name = PERSONAL["token"]
     token.save()
+    # At the very point the snap page's "nearby" is asked about.
+    Project.objects.filter(pk=w.sj_project.pk).update(latitude=Decimal("31.0"), longitude=Decimal("121.2"))
+    w.sj_project.refresh_from_db()
+    report_snap(by=None, project=w.sj_project, text=SONGJIANG["snap"], photo=_jpeg(), latitude=31.03, longitude=121.22)
+    inspection(w)
     # Minhang's own records, which the Minhang coordinator may open.
     w.mh_engagement = EngagementFactory(area=w.minhang, projects=[w.mh_project])
     w.mh_issue = IssueFactory(project=w.mh_project, lead_unit=w.mh_bureau)
@@ -117,7 +127,7 @@ def _lists():
     API list: the places where a search or a list could show another district's records."""
     for key, page in PAGES.items():
         if page.kwargs is None and page.url is None and page.get and page.get["mh_coordinator"] == 200:
-            yield reverse(key)
+            yield reverse(key) + (f"?{page.query}" if page.query else "")
     for kind in KINDS:
         for fmt in FORMATS:
             yield reverse("exchange:export", kwargs={"kind": kind, "fmt": fmt})
@@ -146,7 +156,7 @@ def _sweep(client, extra=()) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {}
     for url in [*_lists(), *extra]:
         for query in SEARCHES:
-            full = f"{url}?{query}" if query else url
+            full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
             response = client.get(full, HTTP_ACCEPT="text/html,application/json")
             assert response.status_code == 200, f"{full}: {response.status_code}"
             text = _text(response)
