@@ -251,3 +251,16 @@ def test_admin_site(persona, world, client):
         if not _verdict(response, expected, reverse(ADMIN_LOGIN)):
             failures.append(f"GET {url}: expected {expected}, got {_explain(response)}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_staff_flag_does_not_open_the_admin_to_another_role(world, client):
+    """The admin is for administrators: a coordinator someone ticked "staff" for is still sent away."""
+    world.coordinator.is_staff = True
+    world.coordinator.save()
+    client.force_login(world.coordinator)
+    failures = []
+    for url, expected in admin_cases(PATTERNS.values(), "coordinator"):
+        response = client.get(url)
+        if not _verdict(response, expected, reverse(ADMIN_LOGIN)):
+            failures.append(f"GET {url}: expected {expected}, got {_explain(response)}")
+    assert not failures, "\n".join(failures)
