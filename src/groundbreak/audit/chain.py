@@ -151,7 +151,10 @@ def _prepare(entry: ObjectChange) -> bool:
         floats.append(text)
         return float(text)
 
-    entry.changes = json.loads(json.dumps(entry.changes, cls=DjangoJSONEncoder), parse_float=parse_float)
+    text = json.dumps(entry.changes, cls=DjangoJSONEncoder)
+    entry.changes = json.loads(text, parse_float=parse_float)
+    # The column's JSON, for `_insert`: it reads back as exactly these changes.
+    entry._changes_json = text
     return bool(floats)
 
 
@@ -215,10 +218,16 @@ def _insert(entries: list[ObjectChange], using: str, batch_size: int) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    changes = ObjectChange._meta.get_field("changes")
     with connection.cursor() as cursor:
         for start in range(0, len(entries), batch_size):
             rows = [
-                [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+                [
+                    # The JSON made by `_prepare` (a text parameter that the jsonb column parses on
+                    # PostgreSQL) rather than encoding the changes once more.
+                    entry._changes_json if f is changes else f.get_db_prep_save(getattr(entry, f.attname), connection)
+                    for f in fields
+                ]
                 for entry in entries[start : start + batch_size]
             ]
             cursor.executemany(sql, rows)

@@ -71,8 +71,22 @@ def _value(field, instance):
     return _plain(value)
 
 
+_AS_IS = (str, int, bool, type(None))
+
+
 def _snapshot(instance) -> dict:
-    return {f.name: _value(f, instance) for f in _fields(type(instance))}
+    spec = _tracked[type(instance)]
+    if "plain_fields" not in spec:
+        # Fields whose value is kept as it is when it is a str, int, bool or None (not decimals).
+        spec["plain_fields"] = [
+            (f.name, f.attname, isinstance(f, models.DecimalField)) for f in _fields(type(instance))
+        ]
+    by_name = spec["by_name"]
+    snapshot = {}
+    for name, attname, decimal_field in spec["plain_fields"]:
+        value = getattr(instance, attname)
+        snapshot[name] = value if not decimal_field and type(value) in _AS_IS else _value(by_name[name], instance)
+    return snapshot
 
 
 def _labels(field, value, related=None, cache: dict | None = None) -> dict:
