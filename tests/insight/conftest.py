@@ -16,8 +16,7 @@ from tests.reporting.conftest import accept, fill, open_month, report_of
 TODAY = datetime.date(2025, 3, 20)
 
 
-@pytest.fixture
-def frozen(monkeypatch):
+def freeze(monkeypatch) -> datetime.date:
     """Today is TODAY for every page and action; conversions of given datetimes still work."""
     real = timezone.localdate
 
@@ -29,8 +28,17 @@ def frozen(monkeypatch):
 
 
 @pytest.fixture
+def frozen(monkeypatch):
+    return freeze(monkeypatch)
+
+
+@pytest.fixture
 def books(world, frozen):
-    w = world
+    return make_books(world)
+
+
+def make_books(w):
+    """The books of the module docstring of test_investment.py, on the world's personas."""
     w.leader2 = PersonFactory(name="李强", title="闵行区副区长", is_leader=True)
     start, end = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
     common = {"stage": Stage.CONSTRUCTION, "planned_start": start, "planned_end": end}

@@ -51,7 +51,7 @@
     var rows = investment[key] || [];
     mount("chart-investment-" + key, {
       animation: false,
-      grid: { left: 8, right: 40, top: 24, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 40, top: 28, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "item",
         renderMode: "richText",
@@ -65,6 +65,7 @@
       yAxis: { type: "category", inverse: true, data: rows.map(function (d) { return d.name; }) },
       series: [{
         type: "bar",
+        barMaxWidth: 28,
         data: rows.map(function (d) {
           var behind = d.rate != null && d.rate < investment.time_progress - 10;
           return { name: d.name, value: d.rate || 0, rate: d.rate, ytd: d.ytd, plan: d.plan, url: d.url,
@@ -74,7 +75,7 @@
         markLine: investment.time_progress ? {
           symbol: "none",
           silent: true,
-          label: { formatter: (labels.target || "") + " {c}%", position: "end" },
+          label: { formatter: (labels.target || "") + " {c}%", position: "start" },
           lineStyle: { color: colours.red, type: "dashed" },
           data: [{ xAxis: investment.time_progress }]
         } : undefined
@@ -92,7 +93,7 @@
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: issues.map(function (d) { return d.name; }) },
     series: [
-      { name: labels.overdue || "", type: "bar", stack: "issues", itemStyle: { color: colours.red },
+      { name: labels.overdue || "", type: "bar", stack: "issues", barMaxWidth: 24, itemStyle: { color: colours.red },
         data: issues.map(function (d) { return { name: d.name, value: d.overdue, url: d.overdue_url }; }) },
       { name: labels.open || "", type: "bar", stack: "issues", itemStyle: { color: "#8a9bb0" },
         data: issues.map(function (d) { return { name: d.name, value: d.open - d.overdue, url: d.url }; }) }
@@ -107,7 +108,7 @@
     tooltip: { trigger: "item", renderMode: "richText" },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: missing.map(function (d) { return d.name; }) },
-    series: [{ type: "bar", itemStyle: { color: colours.yellow }, label: { show: true, position: "right" },
+    series: [{ type: "bar", barMaxWidth: 24, itemStyle: { color: colours.yellow }, label: { show: true, position: "right" },
       data: missing.map(function (d) { return { name: d.name, value: d.value, url: d.url }; }) }]
   });
 })();
