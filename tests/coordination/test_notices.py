@@ -5,18 +5,21 @@ import io
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from groundbreak.audit.models import ObjectChange
 from groundbreak.coordination import notice_actions
 from groundbreak.coordination.choices import IssueStatus
 from groundbreak.coordination.models import Notice
 from groundbreak.coordination.notice_choices import NoticeKind, NoticeStatus
 from groundbreak.coordination.notice_documents import render_docx, render_pdf
 from groundbreak.coordination.notice_queries import visible_notices
+from groundbreak.notify.models import Notification
 from tests.coordination.conftest import DAY, today
 from tests.factories import IssueFactory
 
@@ -118,8 +121,11 @@ def test_who_may_issue_what(issues):
         notice_actions.issue_notice(by=issues.unit_member, issues=[issues.mh_issue], **report)
     with pytest.raises(PermissionDenied):
         notice_actions.issue_notice(by=issues.owner, issues=[issues.sj_issue], **report)
-    # Minhang's bureau helps with the Songjiang issue, so it may report on it.
+    # Minhang's bureau helps with the Songjiang issue, so it may report on it; the project's
+    # coordinators read it (the headquarters addressed may have no login of its own).
     mine = notice_actions.issue_notice(by=issues.mh_member, issues=[issues.sj_issue], **report)
+    told = set(Notification.objects.filter(dedup_key=f"notice.issued:{mine.pk}").values_list("recipient", flat=True))
+    assert told == {issues.coordinator.pk, issues.sj_coordinator.pk}
     assert mine.issuer_unit == issues.mh_bureau and mine.status == NoticeStatus.FILED
     assert mine.number == f"报告〔{today().year}〕1号"
 
@@ -155,10 +161,6 @@ def test_the_units_report_answers_the_notice(issues, sent):
 
 
 def test_coordinator_marks_a_paper_reply(issues):
-    from django.contrib.contenttypes.models import ContentType
-
-    from groundbreak.audit.models import ObjectChange
-
     notice = supervise(issues)
     with pytest.raises(PermissionDenied):
         notice_actions.mark_replied(notice=notice, by=issues.unit_member)
@@ -187,8 +189,6 @@ def test_the_addressee_units_users_are_notified(issues, sent):
 
 
 def test_the_notification_reaches_the_bell(issues):
-    from groundbreak.notify.models import Notification
-
     notice = supervise(issues)
     delivered = Notification.objects.filter(dedup_key=f"notice.issued:{notice.pk}")
     assert list(delivered.values_list("recipient", flat=True)) == [issues.unit_member.pk]

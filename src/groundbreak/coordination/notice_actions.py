@@ -235,8 +235,14 @@ def mark_replied(*, notice: Notice, by, note: str = "", on: datetime.date | None
 
 def _notify_issued(notice: Notice) -> bool:
     recipients = notifying.unit_users([notice.addressee_id])
-    if notice.answers is not None and notice.answers.issued_by is not None:
-        recipients.append(notice.answers.issued_by)
+    issues = list(notice.issues.select_related("project__area", "project__zone"))
+    if notice.kind == NoticeKind.REPORT:
+        # A report goes to a headquarters that may have no login of its own: the coordinators of
+        # the projects, and whoever sent the notice it answers, read it too.
+        for project in {issue.project_id: issue.project for issue in issues}.values():
+            recipients += notifying.coordinator_users(project)
+        if notice.answers is not None and notice.answers.issued_by is not None:
+            recipients.append(notice.answers.issued_by)
     if notice.kind == NoticeKind.REPORT:
         title = _("A report from %(unit)s: %(number)s")
     else:
@@ -244,7 +250,7 @@ def _notify_issued(notice: Notice) -> bool:
     reply = _("Reply by %(date)s.") % {"date": notice.reply_by.isoformat()} if notice.reply_by else ""
     lines = [
         notice.subject,
-        ", ".join(f"{issue.project.code} · {issue.title}" for issue in notice.issues.select_related("project")),
+        ", ".join(f"{issue.project.code} · {issue.title}" for issue in issues),
         reply,
     ]
     return notifying.notify(
