@@ -177,8 +177,11 @@ def main(argv=None) -> int:
     wall = sum(results[k][0] for k in measured)
     cpu = sum(results[k][1] for k in measured)
     verdict = "within" if wall < TARGET_SECONDS else "OVER"
+    # On a busy machine the wall time counts other processes' turns; the CPU time is this one's.
+    cpu_verdict = "within" if cpu < TARGET_SECONDS else "OVER"
     print(
-        f"{' + '.join(k.split(' ')[0] for k in measured):<28} {wall:8.2f}s {cpu:8.2f}s  ({verdict} the {TARGET_SECONDS:.0f} s target)"
+        f"{' + '.join(k.split(' ')[0] for k in measured):<28} {wall:8.2f}s {cpu:8.2f}s  "
+        f"(wall {verdict}, CPU {cpu_verdict} the {TARGET_SECONDS:.0f} s target)"
     )
     print("rolled back" if not args.keep else "kept")
     return 0
