@@ -72,7 +72,7 @@ def dashboard(request):
         "chart_data": {
             "labels": {
                 "wan": _("10k yuan"),
-                "target": _("time-proportional target"),
+                "target": _("target"),
                 "overdue": _("overdue"),
                 "open": _("open, not overdue"),
             },
@@ -129,16 +129,9 @@ def battle_map(request):
 def leaders(request):
     today = timezone.localdate()
     settings = LightSettings.current()
-    project_filter, projects, carried = _filtered(request, today, settings)
-    return render(
-        request,
-        "insight/leaders.html",
-        {
-            "filter": project_filter,
-            "leaders": leader_queries.leader_statistics(projects, today, settings),
-            "carried": carried,
-        },
-    )
+    project_filter, projects, _carried = _filtered(request, today, settings)
+    leaders = leader_queries.leader_statistics(projects, today, settings)
+    return render(request, "insight/leaders.html", {"filter": project_filter, "leaders": leaders})
 
 
 @login_required

@@ -51,7 +51,7 @@
     var rows = investment[key] || [];
     mount("chart-investment-" + key, {
       animation: false,
-      grid: { left: 8, right: 40, top: 28, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 28, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "item",
         renderMode: "richText",
@@ -61,7 +61,12 @@
             (d.ytd / 10000).toFixed(0) + " / " + (d.plan / 10000).toFixed(0) + " " + (labels.wan || "");
         }
       },
-      xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      // Wide enough for the target's line as well as the bars.
+      xAxis: {
+        type: "value",
+        axisLabel: { formatter: "{value}%" },
+        max: function (extent) { return Math.ceil(Math.max(extent.max, investment.time_progress || 0, 1) / 10) * 10; }
+      },
       yAxis: { type: "category", inverse: true, data: rows.map(function (d) { return d.name; }) },
       series: [{
         type: "bar",
