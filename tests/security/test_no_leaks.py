@@ -25,6 +25,7 @@ from tests.fieldwork.access import _jpeg, inspection
 from tests.security.access import builders as b
 from tests.security.access import load_operations, load_pages
 from tests.security.access.coverage import api_operations
+from tests.security.access.notices import notice
 from tests.security.helpers import PDF
 
 PAGES = load_pages()
@@ -101,6 +102,7 @@ def secrets(world):
     w.sj_project.refresh_from_db()
     report_snap(by=None, project=w.sj_project, text=SONGJIANG["snap"], photo=_jpeg(), latitude=31.03, longitude=121.22)
     inspection(w)
+    notice(w)  # a supervision order on the Songjiang issue, to the Songjiang bureau
     # Minhang's own records, which the Minhang coordinator may open.
     w.mh_engagement = EngagementFactory(area=w.minhang, projects=[w.mh_project])
     w.mh_issue = IssueFactory(project=w.mh_project, lead_unit=w.mh_bureau)

@@ -116,6 +116,7 @@ MODULES = (
     "portfolio",
     "schedule",
     "coordination",
+    "notices",
     "reporting",
     "exchange",
     "notify",
