@@ -29,6 +29,9 @@ def _headers(persona: str) -> dict:
 
 class Reader(HttpUser):
     wait_time = constant(0)
+    # gunicorn kills a worker after 30 s; wait a little longer so that shows as an error.
+    network_timeout = 40.0
+    connection_timeout = 10.0
     abstract = PHASE != "read"
 
     def on_start(self):

@@ -9,9 +9,14 @@ import argparse
 import os
 import sys
 
+# The harness makes sessions that the server must accept: both sign with this key unless the
+# environment gives one.
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
+
 
 def _setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundbreak.benchmark.settings")
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     import django
 
     django.setup()

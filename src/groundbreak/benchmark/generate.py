@@ -280,7 +280,9 @@ class Generator:
             name = rng.choice(SURNAMES) + rng.choice(GIVEN)
             people.append((pid, name, "", "科长", "", self.dept_units[area][0], "0571-8888", None, False, now, now))
             self.contacts[area] = pid
-        gov_units = [u for a in self.all_areas for u in [self.gov_unit[a], *self.dept_units[a]]]
+        # Districts' units first: they are the ones responsible for projects.
+        ordered = self.districts + [a for a in self.all_areas if a not in set(self.districts)]
+        gov_units = [u for a in ordered for u in [self.gov_unit[a], *self.dept_units[a]]]
         n_members = max(2, int(s.users * 0.28))
         for i in range(n_members):
             user(f"unit-{i + 1}", "unit_member", unit=gov_units[i % len(gov_units)])
@@ -686,7 +688,7 @@ class Generator:
         issue_rows, response_rows, event_rows = [], [], []
         issue_counts = [0, 1, 2, 3, 4, 4, 5, 6, 7, 8]  # 4 per project on average
         response_counts = [2, 3, 4, 5, 5, 6, 7, 8]  # 5 per issue on average
-        for pk, area, _stage, _status, _start, _end, _inv, responsible, _parent in self.project:
+        for pk, _area, _stage, _status, _start, _end, _inv, responsible, _parent in self.project:
             for _ in range(rng.choice(issue_counts)):
                 iid += 1
                 raised = AS_OF - datetime.timedelta(days=rng.randint(0, 600))

@@ -244,9 +244,39 @@ def floor_ms(queries: list[str], repeat: int = 3) -> float:
     return best or 0.0
 
 
-def measure(plan: dict, samples: int = 3) -> dict:
+class _Limit:
+    """Cancel any statement of one request after `seconds` (statement_timeout on PostgreSQL,
+    an interrupt on SQLite), so a page that would run for minutes is recorded as such."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.timer = None
+
+    def __enter__(self):
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(self.seconds * 1000)}")
+        else:
+            self.timer = threading.Timer(self.seconds, connection.connection.interrupt)
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.timer is not None:
+            self.timer.cancel()
+        elif connection.vendor == "postgresql":
+            connection.close()  # a cancelled statement may leave the connection unusable
+        return False
+
+
+def measure(plan: dict, samples: int = 3, limit_s: float = 30.0, slow_ms: float = 2000.0) -> dict:
     """Per endpoint, in this process with Django's test client: queries per request, the serial
-    time of a warm request, and the raw-SQL floor of the same answer."""
+    time of a warm request, and the raw-SQL floor of the same answer.
+
+    A page slower than `slow_ms` is measured once (its floor is then the database time Django
+    recorded for its queries); a statement running longer than `limit_s` is cancelled and the
+    page is recorded as timed out."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -260,17 +290,25 @@ def measure(plan: dict, samples: int = 3) -> dict:
     results = {}
     for e in plan["endpoints"]:
         client = token_client if e["token"] else clients[e["persona"]]
-        urls = e["urls"][:samples]
         counts, times, floors = [], [], []
-        for url in urls:
-            client.get(url)  # warm
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                took = (time.perf_counter() - started) * 1000
+        timed_out = False
+        for url in e["urls"][:samples]:
+            try:
+                with _Limit(limit_s), CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    took = (time.perf_counter() - started) * 1000
+            except Exception as error:  # cancelled statement
+                print(f"  {e['name']}: {url} cancelled after {limit_s:.0f} s ({type(error).__name__})", flush=True)
+                timed_out = True
+                break
             if response.status_code != 200:
                 raise RuntimeError(f"{e['name']}: {url} answered {response.status_code}")
             counts.append(len(ctx.captured_queries))
+            if took > slow_ms:
+                times.append(took)
+                floors.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+                break
             reads = [q["sql"] for q in ctx.captured_queries if _is_read(q["sql"])]
             again = []
             for _ in range(2):
@@ -279,13 +317,17 @@ def measure(plan: dict, samples: int = 3) -> dict:
                 again.append((time.perf_counter() - started) * 1000)
             times.append(min([took, *again]))
             floors.append(floor_ms(reads))
+        if timed_out and not times:
+            results[e["name"]] = {"queries": None, "serial_ms": None, "floor_ms": None, "timed_out": limit_s}
+            continue
         results[e["name"]] = {
             "queries": max(counts),
             "serial_ms": statistics.median(times),
             "floor_ms": statistics.median(floors),
         }
         print(
-            f"  {e['name']:<48} {max(counts):>3} queries  {statistics.median(times):7.1f} ms  floor {statistics.median(floors):6.1f} ms",
+            f"  {e['name']:<48} {max(counts):>3} queries  {statistics.median(times):9.1f} ms"
+            f"  floor {statistics.median(floors):9.1f} ms",
             flush=True,
         )
     return results
@@ -589,12 +631,21 @@ def markdown(r: dict, *, province: bool) -> str:
         st = r["read"].get(name, {"count": 0, "failures": 0, "p50": 0, "p95": 0, "p99": 0, "rps": 0})
         me = r["measured"][name]
         target = TARGETS.get(e["group"])
+        if me.get("serial_ms") is None:
+            misses.append(name)
+            lines.append(
+                f"| {name} | {st['count']:,} | {_fmt(st['p50'])} | {_fmt(st['p95'])} | {_fmt(st['p99'])} | "
+                f"{st['rps']:.1f} | {st['failures']} | ? | > {me['timed_out'] * 1000:,.0f} (cancelled) | ? | ? | "
+                f"{'≤ ' + str(target) if target else '—'} | **no** |"
+            )
+            continue
         floor_limit = 3 * me["floor_ms"] + 20
         checks = []
         if target is not None:
             checks.append(st["p95"] <= target)
         checks.append(st["p95"] <= floor_limit)
         checks.append(st["failures"] == 0)
+        checks.append(st["count"] > 0)  # not reached in the run: nothing to claim
         met = "yes" if all(checks) else "**no**"
         if not all(checks):
             misses.append(name)
@@ -602,7 +653,7 @@ def markdown(r: dict, *, province: bool) -> str:
         ratio = me["serial_ms"] / me["floor_ms"] if me["floor_ms"] else 0
         lines.append(
             f"| {name} | {st['count']:,} | {_fmt(st['p50'])} | {_fmt(st['p95'])} | {_fmt(st['p99'])} | "
-            f"{st['rps']:.1f} | {st['failures']} | {me['queries']} | {me['serial_ms']:.1f} | {me['floor_ms']:.1f} | "
+            f"{st['rps']:.1f} | {st['failures']} | {me['queries']} | {me['serial_ms']:,.1f} | {me['floor_ms']:,.1f} | "
             f"{ratio:.1f}× | {target_text} | {met} |"
         )
     w = r["write"].get("POST report submit", {"count": 0, "failures": 0, "p50": 0, "p95": 0, "p99": 0, "rps": 0})
