@@ -21,7 +21,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from tests.factories import MilestoneFactory, kind
+from tests.factories import IssueFactory, KeyListFactory, MilestoneFactory, kind
 
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -58,6 +58,8 @@ def fuzzing(world, token_for, same_connection):
             "area_id": world.songjiang.pk,
             "unit_id": world.sj_bureau.pk,
             "person_id": world.leader.pk,
+            "issue_id": IssueFactory(project=world.sj_project, lead_unit=world.sj_bureau).pk,
+            "key_list_id": KeyListFactory(area=world.city).pk,
         },
         "late": late,
     }
