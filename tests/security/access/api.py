@@ -62,6 +62,22 @@ OPERATIONS = {
     "decide_replan": Operation(
         api_scoped(), kwargs=lambda w: {"replan_id": b.replan(w).pk}, body=lambda w: {"approve": True, "note": ""}
     ),
+    # Key lists, publication, light overrides (api/portfolio_writes.py).
+    "set_key_list_membership": Operation(
+        api_scoped(),
+        kwargs=lambda w: {"key_list_id": b.key_list(w).pk, "code": w.sj_project.code},
+        body=lambda w: {"annual_investment_plan": "100.00", "note": ""},
+    ),
+    "remove_key_list_membership": Operation(
+        api_scoped(), kwargs=lambda w: {"key_list_id": b.key_list(w).pk, "code": w.sj_project.code}
+    ),
+    "set_project_publication": Operation(api_scoped(), kwargs=CODE, body=lambda w: {"public": True}),
+    "override_project_light": Operation(
+        api_scoped(), kwargs=CODE, body=lambda w: {"light": "red", "reason": "停工", "expires_on": iso(soon())}
+    ),
+    "withdraw_project_light_override": Operation(
+        api_scoped(), kwargs=lambda w: {"code": w.sj_project.code, "override_id": b.override(w).pk}
+    ),
 }
 
 PAGES = {
