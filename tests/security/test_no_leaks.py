@@ -22,8 +22,8 @@ from groundbreak.fieldwork.actions import report_snap
 from groundbreak.portfolio.models import Project
 from tests.factories import EngagementFactory, IssueFactory, MilestoneFactory
 from tests.fieldwork.access import _jpeg, inspection
+from tests.security.access import PERSONA_ATTR, load_operations, load_pages
 from tests.security.access import builders as b
-from tests.security.access import load_operations, load_pages
 from tests.security.access.coverage import api_operations
 from tests.security.access.notices import notice
 from tests.security.helpers import PDF
@@ -63,7 +63,10 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def secrets(world):
     """Songjiang's records with markers, and a Minhang engagement, issue and report of its own."""
-    w = world
+    return _plant(world)
+
+
+def _plant(w):
     engagement = b.engagement(w)
     engagement.title = SONGJIANG["engagement"]
     engagement.save()
@@ -124,18 +127,18 @@ def _text(response) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def _lists():
+def _lists(persona="mh_coordinator"):
     """Every page without parameters that the Minhang coordinator may open, every export, every
     API list: the places where a search or a list could show another district's records."""
     for key, page in PAGES.items():
-        if page.kwargs is None and page.url is None and page.get and page.get["mh_coordinator"] == 200:
+        if page.kwargs is None and page.url is None and page.get and page.get[persona] == 200:
             yield reverse(key) + (f"?{page.query}" if page.query else "")
     for kind in KINDS:
         for fmt in FORMATS:
             yield reverse("exchange:export", kwargs={"kind": kind, "fmt": fmt})
     for opid, operation in OPERATIONS.items():
         method, route = OPS[opid]
-        if method == "GET" and "{" not in route and operation.expect["mh_coordinator"] == 200:
+        if method == "GET" and "{" not in route and operation.expect[persona] == 200:
             yield route
 
 
@@ -153,12 +156,13 @@ def _own_pages(w):
     yield reverse("portfolio:unit-detail", kwargs={"pk": w.mh_bureau.pk})
 
 
-def _sweep(client, extra=(), filters=()) -> dict[str, list[str]]:
+def _sweep(client, extra=(), filters=(), markers=None, searches=SEARCHES, persona="mh_coordinator"):
     """marker → the URLs whose answer shows it. `filters` are queries naming another district's
     records, which may be refused (400, 403, 404) but must not open them."""
+    markers = markers or {**SONGJIANG, **PERSONAL}
     seen: dict[str, list[str]] = {}
-    for url in [*_lists(), *extra]:
-        for query in (*SEARCHES, *filters):
+    for url in [*_lists(persona), *extra]:
+        for query in (*searches, *filters):
             full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
             response = client.get(full, HTTP_ACCEPT="text/html,application/json")
             if query in filters and response.status_code in (400, 403, 404, 422):
@@ -166,7 +170,7 @@ def _sweep(client, extra=(), filters=()) -> dict[str, list[str]]:
             assert response.status_code == 200, f"{full}: {response.status_code}"
             # The page may repeat its own query (in links, in the search box): that is not a leak.
             text = _text(response).replace(query, "") if query else _text(response)
-            for label, marker in {**SONGJIANG, **PERSONAL}.items():
+            for label, marker in markers.items():
                 if marker in text:
                     seen.setdefault(label, []).append(full)
     return seen
@@ -187,6 +191,25 @@ def test_no_list_search_export_or_api_list_shows_another_districts_records(clien
         ),
     )
     assert not seen, "the Minhang coordinator sees Songjiang's records:\n" + "\n".join(
+        f"  {label}: {', '.join(urls[:5])}" for label, urls in seen.items()
+    )
+
+
+@pytest.mark.parametrize("persona", ["leader", "unit_member", "owner"])
+def test_nor_for_those_bound_to_a_project_by_leadership_unit_or_ownership(client, world, persona):
+    """The same records in Minhang: Songjiang's leader, bureau member and owner find none of them."""
+    w = _plant(b.mirror(world))
+    markers = {**SONGJIANG, **PERSONAL, "project code": w.mh_project.code, "project name": w.mh_project.name}
+    del markers["project name (English)"]
+    client.force_login(getattr(w, PERSONA_ATTR[persona]))
+    seen = _sweep(
+        client,
+        filters=(f"area={w.minhang.pk}", f"project={w.mh_project.code}", f"unit={w.mh_bureau.pk}"),
+        markers=markers,
+        searches=("", "q=%E9%97%B5%E8%A1%8C"),  # nothing, "闵行"
+        persona=persona,
+    )
+    assert not seen, f"the {persona} sees Minhang's records:\n" + "\n".join(
         f"  {label}: {', '.join(urls[:5])}" for label, urls in seen.items()
     )
 
