@@ -216,3 +216,16 @@ def test_issues_by_unit_equal_the_board_filtered_by_that_unit(client, books):
     # Songjiang: one overdue, one not yet due: 0 of 1.
     assert (ranking[books.songjiang.pk]["issues_on_time"], ranking[books.songjiang.pk]["issues_due"]) == (0, 1)
     assert ranking[books.minhang.pk]["investment_rate"] == Decimal("5.2")
+
+
+@pytest.mark.parametrize("filters", [{}, {"area": "minhang"}, {"category": Category.INDUSTRIAL}])
+def test_leaders_compared_link_to_lists_with_the_same_counts(client, books, filters):
+    if "area" in filters:
+        filters = {"area": books.minhang.pk}
+    client.force_login(books.coordinator)
+    rows = client.get(reverse("insight:leaders"), filters).context["leaders"]
+    assert rows
+    for row in rows:
+        assert _listed(client, row["url"]).paginator.count == row["n"]
+        for light in ("green", "yellow", "red"):
+            assert _listed(client, row[f"{light}_url"]).paginator.count == row[light]

@@ -20,7 +20,9 @@ from groundbreak.coordination.queries import (
     visible_leaders,
 )
 from groundbreak.insight.figures import behind_points, rates, statistics, with_investment
+from groundbreak.insight.queries import list_url
 from groundbreak.org.models import Person
+from groundbreak.portfolio.choices import Light
 from groundbreak.portfolio.models import Project
 from groundbreak.reporting.choices import ReportStatus
 from groundbreak.reporting.models import Report
@@ -46,13 +48,18 @@ def _person(row: dict) -> Person:
     )
 
 
-def leader_statistics(projects, today: datetime.date, settings) -> list[dict]:
+def leader_statistics(projects, today: datetime.date, settings, base_filters: dict | None = None) -> list[dict]:
     """Per lead leader of `projects`: projects, lights, start and completion
     rates, investment completion against the time-proportional target and the projects ahead of
     it, on schedule and behind — one grouped query."""
     figures = with_investment(projects, today).with_light(today, settings).filter(lead_leader__isnull=False)
     rows = figures.order_by().values(*PERSON_FIELDS).annotate(**statistics(today, behind_points(settings)))
-    result = [rates(row) | {"person": _person(row)} for row in rows]
+    result = []
+    for row in rows:
+        # Links to the project list filtered as the figures are: the page's filters and the leader.
+        leader = {**(base_filters or {}), "lead_leader": row["lead_leader"]}
+        urls = {"url": list_url(leader)} | {f"{light}_url": list_url(leader, light=light) for light in Light.values}
+        result.append(rates(row) | {"person": _person(row)} | urls)
     result.sort(key=lambda r: (-r["red"], -r["n"], r["person"].name))
     return result
 

@@ -129,8 +129,8 @@ def battle_map(request):
 def leaders(request):
     today = timezone.localdate()
     settings = LightSettings.current()
-    project_filter, projects, _carried = _filtered(request, today, settings)
-    leaders = leader_queries.leader_statistics(projects, today, settings)
+    project_filter, projects, carried = _filtered(request, today, settings)
+    leaders = leader_queries.leader_statistics(projects, today, settings, carried)
     return render(request, "insight/leaders.html", {"filter": project_filter, "leaders": leaders})
 
 
