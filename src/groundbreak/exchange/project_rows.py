@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -426,6 +427,9 @@ class ProjectPlanner(Planner):
         except BulkItemError as failure:
             raise self.refused(operations[failure.index], failure.error) from failure.error
         except PermissionDenied as error:
+            raise self.refused(operations[0], error) from error
+        except DatabaseError as error:
+            # Which row of the batch the database refused is not known: name the batch's first.
             raise self.refused(operations[0], error) from error
 
     def apply_operation(self, operation: Operation) -> None:
