@@ -38,6 +38,8 @@ PERSON_FIELDS = (
 
 
 def _person(row: dict) -> Person:
+    """The leader of a grouped row, built from its fields (no query of its own): enough for the
+    name, the title and the link to the page."""
     return Person(
         pk=row["lead_leader"],
         name=row["lead_leader__name"],
@@ -49,9 +51,10 @@ def _person(row: dict) -> Person:
 
 
 def leader_statistics(projects, today: datetime.date, settings, base_filters: dict | None = None) -> list[dict]:
-    """Per lead leader of `projects`: projects, lights, start and completion
-    rates, investment completion against the time-proportional target and the projects ahead of
-    it, on schedule and behind — one grouped query."""
+    """Per lead leader of `projects`: projects, lights, start and completion rates, investment
+    completion against the time-proportional target and the projects ahead of it, on schedule and
+    behind, with links to the project list filtered by `base_filters` and the leader — one grouped
+    query. The comparison page and each leader's page both read it."""
     figures = with_investment(projects, today).with_light(today, settings).filter(lead_leader__isnull=False)
     rows = figures.order_by().values(*PERSON_FIELDS).annotate(**statistics(today, behind_points(settings)))
     result = []
