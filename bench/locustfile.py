@@ -36,7 +36,7 @@ class Reader(HttpUser):
 
     def on_start(self):
         self.rng = random.Random(SEED + next(_counter))
-        self.endpoints = PLAN["endpoints"]
+        self.endpoints = [e for e in PLAN["endpoints"] if e.get("load", True)]
         self.names = [e["name"] for e in self.endpoints]
         self.weights = [e["weight"] for e in self.endpoints]
 

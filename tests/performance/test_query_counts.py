@@ -43,7 +43,7 @@ PINS = {
     "supervision inbox": 8,
     "engagement list": 10,
     "engagement detail": 26,
-    "issue detail": 17,
+    "issue detail": 12,
     "report queue": 7,
     "round list": 6,
     "round detail": 13,
@@ -68,6 +68,10 @@ PINS = {
     "API units": 4,
     "API people": 4,
     "API re-plans": 4,
+    "API issues": 4,
+    "API issue": 6,
+    "API reports": 4,
+    "API report": 4,
 }
 
 _seen: dict[str, dict[str, int]] = {}
@@ -150,6 +154,10 @@ def _pages():
             ("API units", "token", "/api/v1/units?limit=100"),
             ("API people", "token", "/api/v1/people?limit=100"),
             ("API re-plans", "token", "/api/v1/replans?limit=100"),
+            ("API issues", "token", "/api/v1/issues?limit=100"),
+            ("API issue", "token", f"/api/v1/issues/{issue.pk}"),
+            ("API reports", "token", "/api/v1/reports?limit=100"),
+            ("API report", "token", f"/api/v1/reports/{report.pk}"),
         ],
     )
 

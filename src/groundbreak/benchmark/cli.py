@@ -133,6 +133,11 @@ def _run_arguments(p) -> None:
     p.add_argument("--label", default="", help="a note written into the table (e.g. 'machine shared')")
     p.add_argument("--write-docs", action="store_true", help="append the result table to docs/performance.md")
     p.add_argument("--out", default="", help="write the results as JSON here")
+    p.add_argument(
+        "--reuse-measurement",
+        default="",
+        help="take the measurement pass from an earlier run's JSON (same data and seed)",
+    )
 
 
 if __name__ == "__main__":
