@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: every operation (by operationId) and the schema pages."""
 
-from tests.factories import kind, reason
+from tests.factories import category, kind, reason
 from tests.security.access import OK, Operation, Page, scoped, who
 from tests.security.access import builders as b
 from tests.security.access.dates import iso, soon
@@ -17,6 +17,7 @@ def api_scoped(allowed=("admin", "coordinator")):
 READ = api(200, mh_coordinator=404)
 LIST = api(200)
 REPORTERS = ("admin", "coordinator", "unit_member", "owner")
+FILLERS = ("admin", "unit_member", "owner")
 CODE = lambda w: {"code": w.sj_project.code}  # noqa: E731
 NODE = lambda w: {"code": w.sj_project.code, "milestone_id": b.milestone(w).pk}  # noqa: E731
 
@@ -78,6 +79,26 @@ OPERATIONS = {
     "withdraw_project_light_override": Operation(
         api_scoped(), kwargs=lambda w: {"code": w.sj_project.code, "override_id": b.override(w).pk}
     ),
+    # Issues (api/issues.py): the permission is checked by the business action, after the scoped lookup.
+    "list_issues": Operation(LIST),
+    "get_issue": Operation(READ, kwargs=lambda w: {"issue_id": b.issue(w).pk}),
+    "raise_project_issue": Operation(
+        api_scoped(("admin", "coordinator", "unit_member", "owner")),
+        kwargs=CODE,
+        body=lambda w: {"title": "用地", "category": category().code},
+    ),
+    "respond_to_issue": Operation(
+        api_scoped(("admin", "coordinator", "unit_member")),  # the lead unit (Songjiang's bureau), coordinators
+        kwargs=lambda w: {"issue_id": b.issue(w).pk},
+        body=lambda w: {"text": "已协调"},
+    ),
+    # Reports (api/reports.py): filled in by the project's owner and responsible unit.
+    "list_reports": Operation(LIST),
+    "get_report": Operation(READ, kwargs=lambda w: {"report_id": b.report(w).pk}),
+    "fill_report": Operation(
+        api_scoped(FILLERS), kwargs=lambda w: {"report_id": b.report(w).pk}, body=lambda w: {"investment": "100.00"}
+    ),
+    "submit_report": Operation(api_scoped(FILLERS), kwargs=lambda w: {"report_id": b.report(w).pk}),
 }
 
 PAGES = {
