@@ -200,3 +200,20 @@ def test_project_detail_query_count_does_not_grow_with_nodes_and_history(login, 
     many = _count_queries(client, url)
     assert many == few
     assert many <= 25
+
+
+def test_project_detail_names_the_override_in_force(login, world):
+    from groundbreak.portfolio import actions
+
+    today = timezone.localdate()
+    # An override on another project first, so that the ids of override and project differ.
+    actions.override_light(
+        project=world.mh_project, light="yellow", reason="闵行另案", expires_on=today, by=world.coordinator
+    )
+    actions.override_light(
+        project=world.sj_project, light="red", reason="征地补偿未到位，人工亮红", expires_on=today, by=world.coordinator
+    )
+    response = login(world.coordinator).get(reverse("portfolio:project-detail", args=["SJ-001"]))
+    assert response.context["override"].reason == "征地补偿未到位，人工亮红"
+    assert "征地补偿未到位，人工亮红" in response.content.decode()
+    assert "闵行另案" not in response.content.decode()

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from groundbreak.portfolio.choices import STAGE_ORDER, Light, Stage
-from groundbreak.portfolio.lights import active_override, light_rules, rule_flags
+from groundbreak.portfolio.lights import light_rules, rule_flags
 from groundbreak.portfolio.models import KeyListMembership, LightOverride, LightSettings, Project, StageChange
 
 
@@ -86,7 +86,8 @@ def project_detail(user, code: str) -> dict:
     except Project.DoesNotExist:
         raise Http404 from None
     override = (
-        LightOverride.objects.filter(pk__in=active_override(today).filter(project=project).values("pk")[:1])
+        LightOverride.objects.filter(project=project, withdrawn=False, expires_on__gte=today)
+        .order_by("-created_at", "-id")
         .select_related("by__person")
         .first()
     )
