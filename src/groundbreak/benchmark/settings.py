@@ -1,20 +1,13 @@
 """The production settings, with the API's per-caller rate limit off, for load runs only.
 
 A load generator speaks for a handful of callers at hundreds of requests a second; with the
-limit on (600 a minute per token) the run would measure 429 answers. Nothing else changes.
+limit on (600 a minute per token) the run would measure 429 answers. Otherwise only a statement
+timeout is added (below).
 """
 
 from groundbreak.settings import *  # noqa: F401,F403
 
 GROUNDBREAK_API_RATE = ""
-
-# `collectstatic` with the manifest storage stops at leaflet.js, whose last line names a source map
-# that is not vendored (insight/vendor/leaflet/leaflet.js.map); static files are not part of the
-# measured mix, so the bench collects them without hashed names.
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
 
 # gunicorn kills a worker whose request runs past 30 s, but PostgreSQL would go on running the
 # orphaned statement for minutes and slow every later request of the run: cancel it instead.
