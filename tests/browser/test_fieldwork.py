@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from groundbreak.fieldwork.models import SnapReport
-from tests.browser.conftest import browser, phone, screenshot  # noqa: F401 (fixtures)
+from tests.browser.conftest import screenshot
 from tests.browser.test_walkthrough import login
 from tests.fieldwork.conftest import NEAR, SJ_LAT, SJ_LON
 
@@ -27,7 +27,7 @@ def defaults(transactional_db):
     install_defaults()
 
 
-def test_snap_from_a_phone_and_triage_it(phone, world, live_server, tmp_path, settings):  # noqa: F811
+def test_snap_from_a_phone_and_triage_it(phone, world, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     world.sj_project.latitude, world.sj_project.longitude = SJ_LAT, SJ_LON
     world.sj_project.save()
@@ -70,7 +70,7 @@ def test_snap_from_a_phone_and_triage_it(phone, world, live_server, tmp_path, se
     assert snap.issue.lead_unit == world.sj_bureau and snap.issue.deadline == deadline
 
 
-def test_fill_in_a_safety_checklist_on_a_phone(phone, world, tmp_path, settings):  # noqa: F811
+def test_fill_in_a_safety_checklist_on_a_phone(phone, world, tmp_path, settings):
     from groundbreak.coordination.models import Issue
     from groundbreak.fieldwork.defaults import install_defaults
 
