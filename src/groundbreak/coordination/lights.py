@@ -1,10 +1,10 @@
 """The rule coordination registers for project lights: an overdue issue turns a project red."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.portfolio.choices import Status
-from groundbreak.portfolio.lights import register_light_rule
+from groundbreak.portfolio.lights import project_and_phases, register_light_rule
 
 
 def _overdue_issue(today, settings):
@@ -12,9 +12,7 @@ def _overdue_issue(today, settings):
     from groundbreak.coordination.queries import overdue_q
 
     # As with time nodes, a parent shows its worst active phase, and a paused project's clock stops.
-    issues = Issue.objects.filter(
-        Q(project=OuterRef("pk")) | Q(project__parent=OuterRef("pk"), project__status=Status.ACTIVE)
-    )
+    issues = Issue.objects.filter(project__in=project_and_phases("pk", active_phases_only=True))
     return Q(status=Status.ACTIVE) & Q(Exists(issues.filter(overdue_q(today))))
 
 

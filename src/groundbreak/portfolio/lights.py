@@ -51,6 +51,23 @@ def _any(parts):
     return condition
 
 
+def project_and_phases(outer: str = "pk", *, active_phases_only: bool = False):
+    """The ids of the project `outer` points at (from the query one level above the one this is
+    used in) and of its phases, for `filter(project__in=…)`: a parent shows its phases.
+
+    Written as `project_id IN (SELECT id FROM project WHERE id = outer OR parent_id = outer)`
+    rather than as `Q(project=…) | Q(project__parent=…)`: the latter is an OR across a join that
+    no index can serve (a scan of the whole child table per project evaluated), the former two
+    index probes (the primary key and `parent_id`, then the child's `project_id`)."""
+    from groundbreak.portfolio.choices import Status
+    from groundbreak.portfolio.models import Project
+
+    phases = Q(parent=OuterRef(OuterRef(outer)))
+    if active_phases_only:
+        phases &= Q(status=Status.ACTIVE)
+    return Project.objects.filter(Q(pk=OuterRef(OuterRef(outer))) | phases).values("pk")
+
+
 def active_override(today: datetime.date):
     from groundbreak.portfolio.models import LightOverride
 

@@ -9,9 +9,10 @@ achieved.
 
 from decimal import Decimal
 
-from django.db.models import DateField, DecimalField, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, DecimalField, F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from groundbreak.portfolio.lights import project_and_phases
 from groundbreak.portfolio.models import KeyListMembership
 from groundbreak.reporting.models import IndicatorValue, Report
 
@@ -34,7 +35,7 @@ def zero_if_none(expression, output_field=SUM) -> Coalesce:
 
 def project_reports(outer: str = "pk"):
     """Reports of the project `outer` points at and of its phases: a parent adds up its phases."""
-    return Report.objects.filter(Q(project=OuterRef(outer)) | Q(project__parent=OuterRef(outer)))
+    return Report.objects.filter(project__in=project_and_phases(outer))
 
 
 def accepted_reports(outer: str = "pk"):

@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.portfolio.choices import Light, Status
-from groundbreak.portfolio.lights import register_light_rule
+from groundbreak.portfolio.lights import project_and_phases, register_light_rule
 
 
 def milestone_red_q(today: datetime.date) -> Q:
@@ -40,9 +40,7 @@ def _project_milestones():
     """The nodes of the project and of its active phases: a parent shows its worst phase."""
     from groundbreak.schedule.models import Milestone
 
-    return Milestone.objects.filter(
-        Q(project=OuterRef("pk")) | Q(project__parent=OuterRef("pk"), project__status=Status.ACTIVE)
-    )
+    return Milestone.objects.filter(project__in=project_and_phases("pk", active_phases_only=True))
 
 
 def _overdue_node(today, settings):
