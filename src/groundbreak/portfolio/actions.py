@@ -151,6 +151,23 @@ def update_project(*, project: Project, by, changes: dict, expected_version: int
     return current
 
 
+def _stage_move_kind(project, to_stage: str, note: str) -> str:
+    """The kind of history entry a move to `to_stage` makes (forward, or one step back with a note);
+    refuses any other move. Shared by `change_stage` and `change_stages`."""
+    if project.status == Status.CANCELLED:
+        raise ValidationError(_("A cancelled project does not change stage."))
+    old, new = STAGE_ORDER.index(project.stage), STAGE_ORDER.index(to_stage)
+    if new == old:
+        raise ValidationError({"to_stage": _("The project is already at this stage.")})
+    if new > old:
+        return StageChange.Kind.STAGE
+    if new != old - 1:
+        raise ValidationError({"to_stage": _("A stage can only be corrected one step back.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the stage is corrected back.")})
+    return StageChange.Kind.CORRECTION
+
+
 def change_stage(*, project: Project, to_stage: str, on: datetime.date, note: str = "", by) -> StageChange:
     """Move a project along the pipeline to a later stage (or one step back as a correction,
     which needs a note). The date is when it happened, not when it was recorded."""
@@ -159,18 +176,7 @@ def change_stage(*, project: Project, to_stage: str, on: datetime.date, note: st
         raise ValidationError({"to_stage": _("Unknown stage.")})
     with transaction.atomic():
         current = _locked(project)
-        if current.status == Status.CANCELLED:
-            raise ValidationError(_("A cancelled project does not change stage."))
-        old, new = STAGE_ORDER.index(current.stage), STAGE_ORDER.index(to_stage)
-        if new == old:
-            raise ValidationError({"to_stage": _("The project is already at this stage.")})
-        kind = StageChange.Kind.STAGE
-        if new < old:
-            if new != old - 1:
-                raise ValidationError({"to_stage": _("A stage can only be corrected one step back.")})
-            if not note.strip():
-                raise ValidationError({"note": _("Say why the stage is corrected back.")})
-            kind = StageChange.Kind.CORRECTION
+        kind = _stage_move_kind(current, to_stage, note)
         _check_history_date(current, on)
         entry = StageChange.objects.create(
             project=current, kind=kind, from_stage=current.stage, to_stage=to_stage, on=on, note=note, by=by
@@ -666,18 +672,7 @@ def change_stages(*, by, moves: list[tuple[Project, str]], on: datetime.date, no
         entries, befores, now = [], [], timezone.now()
         for index, (project, (_project, to_stage)) in enumerate(zip(current, moves, strict=True)):
             try:
-                if project.status == Status.CANCELLED:
-                    raise ValidationError(_("A cancelled project does not change stage."))
-                old, new = STAGE_ORDER.index(project.stage), STAGE_ORDER.index(to_stage)
-                if new == old:
-                    raise ValidationError({"to_stage": _("The project is already at this stage.")})
-                kind = StageChange.Kind.STAGE
-                if new < old:
-                    if new != old - 1:
-                        raise ValidationError({"to_stage": _("A stage can only be corrected one step back.")})
-                    if not note.strip():
-                        raise ValidationError({"note": _("Say why the stage is corrected back.")})
-                    kind = StageChange.Kind.CORRECTION
+                kind = _stage_move_kind(project, to_stage, note)
                 if on > _today():
                     raise ValidationError({"on": _("The date cannot be in the future.")})
                 last = last_on.get(project.pk)
