@@ -6,10 +6,26 @@ chart segment and the list it links to always agree.
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -94,17 +110,54 @@ def ranking_areas(user, projects):
     return Area.objects.filter(depth=depth) if depth is not None else Area.objects.none()
 
 
-def _in_area(area: Area, prefix: str = "") -> Q:
-    """A project counts under its district and its zone, and an area covers its subtree (as the
-    project list's area filter has it)."""
-    return Q(**{f"{prefix}area__path__startswith": area.path}) | Q(**{f"{prefix}zone__path__startswith": area.path})
+def _ranking_key(field: str, areas) -> Case:
+    """The path of the ranking area whose subtree holds the area `field` of the row (its path
+    starts with the ranking area's, as the project list's area filter has it), or NULL.
+
+    Ranking areas are all at one depth, so none is a prefix of another and a path starts with at
+    most one of them. Their paths have no fixed width ("/1/4/", "/1/12/"), so the prefix is cut at
+    each length the ranking paths have (a handful) and looked up among the paths of that length."""
+    by_length = defaultdict(list)
+    for area in areas:
+        by_length[len(area.path)].append(area.path)
+    path = F(f"{field}__path")
+    return Case(
+        *(When(In(Substr(path, 1, n), paths), then=Substr(path, 1, n)) for n, paths in sorted(by_length.items())),
+        default=None,
+        output_field=CharField(),
+    )
+
+
+def _per_ranking_area(rows, areas, names: dict) -> dict:
+    """Rows aggregated per (ranking area of the district, ranking area of the zone), added up per
+    ranking area: a row counts under both, once if they are the same. `names` says how each
+    figure adds up: counts and sums add (a NULL sum counts as none), a maximum takes the larger."""
+    by_path = {area.path: area.pk for area in areas}
+    totals: dict[int, dict] = {}
+    for row in rows:
+        for key in {row["by_area"], row["by_zone"]} - {None}:
+            total = totals.setdefault(by_path[key], dict.fromkeys(names))
+            for name, expression in names.items():
+                value, before = row[name], total[name]
+                if value is None or before is None:
+                    total[name] = before if value is None else value
+                elif isinstance(expression, Max):
+                    total[name] = max(before, value)
+                else:
+                    total[name] = before + value
+    return totals
 
 
 def area_ranking(user, projects, base_filters: dict, today: datetime.date, settings) -> list[dict]:
     """Per area (比学赶超): projects, red lights, start rate (started ÷ due to have started), projects
     started on time (groundbreaking no later than its baseline), completion rate, investment
     completion against the time-proportional target, and issues resolved on time (by their
-    deadline, of those resolved or past it) — two aggregate queries whatever the number of areas."""
+    deadline, of those resolved or past it) — two aggregate queries whatever the number of areas.
+
+    A project counts under the ranking area holding its district and under the one holding its
+    zone (once if both are the same). Each query groups by that pair of ranking areas, so every
+    per-project expression (the light, the investment figures) appears once in it; the groups are
+    added up per ranking area here."""
     areas = list(ranking_areas(user, projects))
     if not areas:
         return []
@@ -113,30 +166,35 @@ def area_ranking(user, projects, base_filters: dict, today: datetime.date, setti
             kind__code="groundbreaking", actual_date__isnull=False, actual_date__lte=F("baseline_date")
         ).values("project")
     )
-    points = behind_points(settings)
-    figures, issues = {}, {}
-    names = [*statistics(today, points, lights=(Light.RED,)), "on_time"]
+    figures = statistics(today, behind_points(settings), lights=(Light.RED,))
+    figures["on_time"] = Count("pk", filter=started_on_time)
+    rows = (
+        with_investment(projects, today)
+        .with_light(today, settings)
+        .order_by()
+        .values(by_area=_ranking_key("area", areas), by_zone=_ranking_key("zone", areas))
+        .annotate(**figures)
+    )
     with_deadline = Q(deadline__isnull=False)
-    for area in areas:
-        where = _in_area(area)
-        for name, expression in statistics(today, points, where, lights=(Light.RED,)).items():
-            figures[f"{name}_{area.pk}"] = expression
-        figures[f"on_time_{area.pk}"] = Count("pk", filter=where & started_on_time)
-        in_area = _in_area(area, "project__")
-        issues[f"due_{area.pk}"] = Count(
-            "pk", filter=in_area & with_deadline & (Q(resolved_on__isnull=False) | Q(deadline__lt=today))
-        )
-        issues[f"resolved_{area.pk}"] = Count(
-            "pk", filter=in_area & with_deadline & Q(resolved_on__isnull=False, resolved_on__lte=F("deadline"))
-        )
-    totals = with_investment(projects, today).with_light(today, settings).aggregate(**figures)
-    issue_totals = Issue.objects.filter(project__in=projects.values("pk")).aggregate(**issues)
+    issue_figures = {
+        "due": Count("pk", filter=with_deadline & (Q(resolved_on__isnull=False) | Q(deadline__lt=today))),
+        "resolved": Count("pk", filter=with_deadline & Q(resolved_on__isnull=False, resolved_on__lte=F("deadline"))),
+    }
+    issue_rows = (
+        Issue.objects.filter(project__in=projects.values("pk"))
+        .order_by()
+        .values(by_area=_ranking_key("project__area", areas), by_zone=_ranking_key("project__zone", areas))
+        .annotate(**issue_figures)
+    )
+    totals = _per_ranking_area(rows, areas, figures)
+    issue_totals = _per_ranking_area(issue_rows, areas, issue_figures)
     result = []
     for area in areas:
-        row = {name: totals[f"{name}_{area.pk}"] for name in names}
-        if not row["n"]:
+        row = totals.get(area.pk)
+        if not row or not row["n"]:
             continue
-        due, resolved = issue_totals[f"due_{area.pk}"], issue_totals[f"resolved_{area.pk}"]
+        issues = issue_totals.get(area.pk, {})
+        due, resolved = issues.get("due") or 0, issues.get("resolved") or 0
         result.append(
             rates(row)
             | {
