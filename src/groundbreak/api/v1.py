@@ -101,5 +101,6 @@ api.add_router("", "groundbreak.portfolio.api.router")
 # Writes on key-list memberships, publication and light overrides.
 api.add_router("", "groundbreak.api.portfolio_writes.router")
 api.add_router("", "groundbreak.api.issues.router")
+api.add_router("", "groundbreak.api.engagements.router")
 api.add_router("", "groundbreak.api.reports.router")
 api.add_router("", "groundbreak.schedule.api.router")

@@ -92,6 +92,19 @@ OPERATIONS = {
         kwargs=lambda w: {"issue_id": b.issue(w).pk},
         body=lambda w: {"text": "已协调"},
     ),
+    # Engagements (api/engagements.py): recorded by coordinators, as on the "Record engagement" page.
+    "list_engagements": Operation(LIST),
+    "get_engagement": Operation(READ, kwargs=lambda w: {"engagement_id": b.engagement(w).pk}),
+    "record_engagement": Operation(
+        # Of a project each of them sees (Minhang's), as the page's expectation does.
+        api(403, admin=OK, coordinator=OK, mh_coordinator=OK),
+        body=lambda w: {
+            "kind": "office_meeting",
+            "title": "现场办公会",
+            "date": iso(),
+            "projects": [w.mh_project.code],
+        },
+    ),
     # Reports (api/reports.py): filled in by the project's owner and responsible unit.
     "list_reports": Operation(LIST),
     "get_report": Operation(READ, kwargs=lambda w: {"report_id": b.report(w).pk}),
