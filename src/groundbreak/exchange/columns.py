@@ -17,6 +17,8 @@ CODE = "code"  # identifiers: full-width characters folded, written as text so E
 DATE = "date"
 MONEY = "money"
 COORDINATE = "coordinate"
+PERCENT = "percent"  # 0 to 100, two places
+COUNT = "count"  # a whole number, not negative
 REFERENCE = "reference"  # a name looked up in a drop-down list
 
 
@@ -344,7 +346,265 @@ MILESTONE_SHEET = Sheet(
     ),
 )
 
-SHEETS = {sheet.kind: sheet for sheet in (PROJECT_SHEET, MILESTONE_SHEET)}
+REPORT_SHEET = Sheet(
+    kind="reports",
+    title_zh="月报",
+    title_en="Reports",
+    key_columns=("project", "period"),
+    columns=(
+        Column(
+            "project",
+            "项目编号",
+            "Project code",
+            "报告所属项目的编号，须为您权限范围内的项目。项目编号加期号（及统计区域）确定一份报告；"
+            "报告在开启填报期时生成，导入只填写或修改已有的报告，不新建报告。",
+            "The code of the report's project, within your scope. Project code and period (and round area) identify "
+            "a report; reports are created when a round opens, so an import fills in or changes existing reports "
+            "and never creates one.",
+            type=CODE,
+            required=True,
+            width=14,
+        ),
+        Column(
+            "project_name",
+            "项目名称",
+            "Project name",
+            "仅供识别，导入时不读取。",
+            "For reference only; the import does not read it.",
+            width=30,
+        ),
+        Column(
+            "period",
+            "期号",
+            "Period",
+            "填报期，如 2025-03（也可写 2025年3月、202503）；季度填报写“2025-01-01 – 2025-03-31”。",
+            "The reporting period, e.g. 2025-03 (2025年3月 or 202503 work too); for a quarterly round "
+            "'2025-01-01 – 2025-03-31'.",
+            type=CODE,
+            required=True,
+            width=14,
+        ),
+        Column(
+            "round_area",
+            "统计区域",
+            "Round area",
+            "开启该填报期的区域；项目在同一期有多份报告（如区级和市级）时必填，否则可空。",
+            "The area whose round it is; needed only when the project has several reports for the period "
+            "(a district's and the city's round, say).",
+            type=REFERENCE,
+            choices="area",
+        ),
+        Column(
+            "status",
+            "报告状态",
+            "Report status",
+            "导出时写明，导入时只核对：与系统中的状态不同即报错（文件可能已过时）；报送、审核在报告页面办理。"
+            "只有草稿和被退回的报告可以通过导入修改，已报送或已通过的报告须在报告页面更正。",
+            "Written by the export and only checked by the import: a status other than the report's current one is "
+            "an error (the file may be out of date); submitting and reviewing happen on the report page. Only drafts "
+            "and returned reports change by import; a submitted or accepted report is corrected on its page.",
+            type=REFERENCE,
+            choices="report_status",
+            width=12,
+        ),
+        Column(
+            "investment",
+            "本期完成投资（元）",
+            "Investment this period (yuan)",
+            "本期（不是年初至今）完成的投资，以元为单位，不能为负；也可写“1200万”。空白表示未填。",
+            "Investment completed in this period (not year to date), in yuan, not negative; '1200万' works too. "
+            "Blank means not given.",
+            type=MONEY,
+            width=18,
+        ),
+        Column(
+            "physical_progress",
+            "形象进度（%）",
+            "Physical progress (%)",
+            "0 至 100 的数字，如 45 或 45%。",
+            "A number from 0 to 100, e.g. 45 or 45%.",
+            type=PERCENT,
+            width=12,
+        ),
+        Column(
+            "workers_on_site",
+            "在岗工人数",
+            "Workers on site",
+            "整数，不能为负。",
+            "A whole number, not negative.",
+            type=COUNT,
+            width=12,
+        ),
+        Column(
+            "progress",
+            "本期进展",
+            "Progress this period",
+            "本期完成的主要工作。",
+            "The main work done in the period.",
+            width=40,
+        ),
+        Column("next_steps", "下步计划", "Next steps", "下一期的工作计划。", "The work planned next.", width=30),
+        Column(
+            "difficulties",
+            "存在困难",
+            "Difficulties",
+            "需要协调的困难（要交办跟踪的问题请用问题导入或问题页面提出）。",
+            "Difficulties needing help (an issue to be assigned and tracked is raised through the issue import "
+            "or the issue page).",
+            width=30,
+        ),
+    ),
+)
+
+
+ISSUE_SHEET = Sheet(
+    kind="issues",
+    title_zh="问题",
+    title_en="Issues",
+    key_columns=("project", "title"),
+    columns=(
+        Column(
+            "number",
+            "问题编号",
+            "Issue number",
+            "空白的行新建问题；填写已有问题的编号（导出文件中的编号）则核对并更新该问题。"
+            "已有问题只能通过导入改派牵头单位、配合单位和责任人（并为尚无时限的问题定时限），其他内容在问题页面办理。",
+            "Blank: the row raises a new issue. The number of an existing issue (as exported) checks and updates that "
+            "issue; an import only (re)assigns an existing issue's lead unit, co-units and responsible person (and "
+            "sets the deadline of one that has none): everything else is done on the issue page.",
+            type=CODE,
+            width=10,
+        ),
+        Column(
+            "project",
+            "项目编号",
+            "Project code",
+            "问题所属项目的编号，须为您权限范围内的项目。",
+            "The code of the issue's project, within your scope.",
+            type=CODE,
+            required=True,
+            width=14,
+        ),
+        Column(
+            "project_name",
+            "项目名称",
+            "Project name",
+            "仅供识别，导入时不读取。",
+            "For reference only; the import does not read it.",
+            width=30,
+        ),
+        Column(
+            "title",
+            "问题摘要",
+            "Summary",
+            "一句话说明困难，最多 200 字。",
+            "The difficulty in one line, at most 200 characters.",
+            required=True,
+            width=36,
+        ),
+        Column(
+            "category",
+            "问题类别",
+            "Issue category",
+            "从下拉列表选择。",
+            "Choose from the drop-down list.",
+            type=REFERENCE,
+            required=True,
+            choices="issue_category",
+            width=14,
+        ),
+        Column(
+            "severity",
+            "严重程度",
+            "Severity",
+            "从下拉列表选择；空白为“一般”。",
+            "From the drop-down list; blank means normal.",
+            type=REFERENCE,
+            choices="severity",
+            width=10,
+        ),
+        Column(
+            "source",
+            "问题来源",
+            "Source",
+            "从下拉列表选择；空白为“单位或业主上报”。现场会上提出的问题请在活动页面录入。",
+            "From the drop-down list; blank means reported by a unit or owner. Issues raised at an engagement are "
+            "recorded on the engagement's page.",
+            type=REFERENCE,
+            choices="issue_source",
+            width=16,
+        ),
+        Column(
+            "raised_on",
+            "提出日期",
+            "Raised on",
+            "日期，不能晚于今天；空白为今天。",
+            "A date, not in the future; blank means today.",
+            type=DATE,
+            width=14,
+        ),
+        Column(
+            "description",
+            "详细情况",
+            "Details",
+            "可选，困难的详细说明。",
+            "Optional: the difficulty in detail.",
+            width=40,
+        ),
+        Column(
+            "lead_unit",
+            "牵头单位",
+            "Lead unit",
+            "交办给的牵头单位，从下拉列表选择；填写牵头单位须同时填写完成时限（交办需协调人权限）。空白表示待交办。",
+            "The unit that leads the work, from the drop-down list; give it together with a deadline (assigning "
+            "takes a coordinator). Blank leaves the issue waiting to be assigned.",
+            type=REFERENCE,
+            choices="unit",
+            width=24,
+        ),
+        Column(
+            "co_units",
+            "配合单位",
+            "Co-units",
+            "可选，多个单位用“、”或“;”分隔。",
+            "Optional; separate several units with '、' or ';'.",
+            width=30,
+        ),
+        Column(
+            "responsible_person",
+            "责任人",
+            "Responsible person",
+            "可选，已登记人员的姓名；同名时写成“单位/姓名”。",
+            "Optional, the name of a registered person; where two share a name write 'unit/name'.",
+            type=REFERENCE,
+        ),
+        Column(
+            "deadline",
+            "完成时限",
+            "Deadline",
+            "日期，不早于提出日期。已有时限不能通过导入修改（改时限要说明理由，请在问题页面办理）。",
+            "A date, not before the day raised. An existing deadline does not change by import (moving it needs "
+            "a reason, given on the issue page).",
+            type=DATE,
+            width=14,
+        ),
+        Column(
+            "status",
+            "办理状态",
+            "Status",
+            "导出时写明，导入时只核对：新问题须为空白或“待办”，已有问题与系统中的状态不同即报错（文件可能已过时）；"
+            "办理、办结、核销在问题页面进行。",
+            "Written by the export and only checked by the import: blank or open for a new issue; for an existing "
+            "one, a status other than its current one is an error (the file may be out of date). Responding, "
+            "resolving and verifying happen on the issue page.",
+            type=REFERENCE,
+            choices="issue_status",
+            width=14,
+        ),
+    ),
+)
+
+SHEETS = {sheet.kind: sheet for sheet in (PROJECT_SHEET, MILESTONE_SHEET, REPORT_SHEET, ISSUE_SHEET)}
 
 
 def column_letter(index: int) -> str:

@@ -1,4 +1,4 @@
-"""Export of projects and time nodes to xlsx and CSV, with exactly the import's columns.
+"""Export of projects, time nodes, reports and issues to xlsx and CSV, in the import's columns.
 
 Values are written the way the importer reads them back — names through the same lookups, in the
 active language, qualified where a plain name would be ambiguous — so exporting a list and
@@ -116,19 +116,20 @@ def write_csv(sheet: Sheet, rows: Iterable[dict], stream) -> None:
 
 
 def write_xlsx(sheet: Sheet, rows: Iterable[dict], stream, *, user=None, lookups: Lookups) -> None:
-    build_workbook(sheet, drop_down_lists(user, lookups), rows).save(stream)
+    build_workbook(sheet, drop_down_lists(user, lookups, sheet), rows).save(stream)
 
 
 def export(kind: str, fmt: str, stream, *, user=None, params=None) -> None:
-    """Write `kind` (projects, milestones) of the filtered project list to `stream` as `fmt`.
+    """Write `kind` of its filtered list (projects and time nodes: the project list; reports,
+    issues: their own lists) to `stream` as `fmt`.
 
-    `user=None` is the system: every project. Otherwise the user's scope and the list filters.
+    `user=None` is the system: every record. Otherwise the user's scope and the list filters.
     """
     spec = get_kind(kind)
     if spec.export_rows is None or fmt not in FORMATS:
         raise ValueError(f"cannot export {kind} as {fmt}")
     lookups = Lookups()
-    rows = spec.export_rows(filtered_projects(user, params), lookups)
+    rows = spec.export_rows(spec.select(user, params), lookups)
     if fmt == "csv":
         write_csv(spec.sheet, rows, stream)
     else:

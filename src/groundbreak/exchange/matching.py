@@ -142,8 +142,14 @@ def choice_lookup(choices, *, noun: str) -> Lookup:
         with translation.override("en"):
             en = str(label)
         items.append(Choice(value, zh, en))
+    # Aliases are text: IntegerChoices (severity) have numbers as values.
     return Lookup(
-        items, noun=noun, names=lambda c: (c.zh, c.en), aliases=lambda c: (c.value,), display=str, choices_hint=True
+        items,
+        noun=noun,
+        names=lambda c: (c.zh, c.en),
+        aliases=lambda c: (str(c.value),),
+        display=str,
+        choices_hint=True,
     )
 
 
@@ -208,6 +214,19 @@ def kind_lookup() -> Lookup:
     )
 
 
+def issue_category_lookup() -> Lookup:
+    from groundbreak.coordination.models import IssueCategory
+
+    return Lookup(
+        list(IssueCategory.objects.all()),
+        noun=_("issue category"),
+        names=lambda c: _names(c.name, c.name_en),
+        aliases=lambda c: (c.code,),
+        display=lambda c: c.display_name,
+        choices_hint=True,
+    )
+
+
 class Lookups:
     """The lookups of one import or export, each loaded once when first needed, so labels written
     to a sheet and names read from it go through the same records."""
@@ -243,3 +262,31 @@ class Lookups:
         from groundbreak.portfolio.choices import Stage
 
         return choice_lookup(Stage, noun=_("stage"))
+
+    @functools.cached_property
+    def issue_categories(self) -> Lookup:
+        return issue_category_lookup()
+
+    @functools.cached_property
+    def severities(self) -> Lookup:
+        from groundbreak.coordination.choices import Severity
+
+        return choice_lookup(Severity, noun=_("severity"))
+
+    @functools.cached_property
+    def issue_sources(self) -> Lookup:
+        from groundbreak.coordination.choices import IssueSource
+
+        return choice_lookup(IssueSource, noun=_("source"))
+
+    @functools.cached_property
+    def issue_statuses(self) -> Lookup:
+        from groundbreak.coordination.choices import IssueStatus
+
+        return choice_lookup(IssueStatus, noun=_("status"))
+
+    @functools.cached_property
+    def report_statuses(self) -> Lookup:
+        from groundbreak.reporting.choices import ReportStatus
+
+        return choice_lookup(ReportStatus, noun=_("status"))

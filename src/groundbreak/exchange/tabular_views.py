@@ -13,9 +13,10 @@ from groundbreak.core.htmx import redirect_to
 from groundbreak.exchange import jobs
 from groundbreak.exchange.exporting import CONTENT_TYPES, FORMATS, export, file_name
 from groundbreak.exchange.forms import UploadForm
-from groundbreak.exchange.kinds import KINDS, get_kind, importable_kinds
+from groundbreak.exchange.kinds import get_kind, importable_kinds
 from groundbreak.exchange.models import ImportJob, ImportStatus
 from groundbreak.exchange.templates_xlsx import template_workbook
+from groundbreak.exchange.templatetags.exchange_links import FILTER_FORMS, links_context
 
 XLSX_TYPE = CONTENT_TYPES["xlsx"]
 
@@ -111,5 +112,11 @@ def export_file(request, kind, fmt):
 
 @login_required
 def export_links(request):
-    """The export links with the list's current filters (refreshed when the filters change)."""
-    return render(request, "exchange/_export_links.html", {"kinds": KINDS.values(), "formats": FORMATS})
+    """The export links of a list page (`for`: projects by default, or issues) with the list's
+    current filters, fetched again when the filters change in place."""
+    params = request.GET.copy()
+    page = params.pop("for", ["projects"])[-1]
+    if page not in FILTER_FORMS:
+        raise Http404
+    params.pop("page", None)
+    return render(request, "exchange/_export_links.html", links_context(page, params))

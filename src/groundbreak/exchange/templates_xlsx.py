@@ -17,33 +17,49 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from groundbreak.exchange.columns import COORDINATE, DATE, MONEY, Sheet, column_letter
+from groundbreak.exchange.columns import COORDINATE, COUNT, DATE, MONEY, PERCENT, Sheet, column_letter
 from groundbreak.exchange.matching import Lookups
 from groundbreak.org.permissions import sees_everything
 
 LIST_SHEET = "lists"
 LAST_ROW = 1_048_576  # validations cover the whole column, however many rows are added
 DATE_FORMAT = "yyyy-mm-dd"
-NUMBER_FORMATS = {DATE: DATE_FORMAT, MONEY: "#,##0.00", COORDINATE: "0.000000"}
+NUMBER_FORMATS = {DATE: DATE_FORMAT, MONEY: "#,##0.00", COORDINATE: "0.000000", PERCENT: "0.00", COUNT: "0"}
 TEXT_FORMAT = "@"  # keeps codes such as 001 or long document numbers as typed
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 REQUIRED_FILL = PatternFill("solid", fgColor="F6D5D1")
 
 
-def drop_down_lists(user, lookups: Lookups) -> dict[str, list[str]]:
-    """The values offered in drop-downs: areas of the user's scope, all units, leaders, choices."""
+def drop_down_lists(user, lookups: Lookups, sheet: Sheet | None = None) -> dict[str, list[str]]:
+    """The values offered in drop-downs: areas of the user's scope, all units, leaders, choices.
+
+    With a `sheet`, only the lists its columns use are loaded.
+    """
+    wanted = {c.choices for c in sheet.columns if c.choices} if sheet is not None else set(_LISTS)
+    return {name: _LISTS[name](user, lookups) for name in _LISTS if name in wanted}
+
+
+def _areas(user, lookups: Lookups) -> list[str]:
     areas = lookups.areas.records
     if user is not None and not sees_everything(user) and user.scope_area_id:
         path = user.scope_area.path
         areas = [a for a in areas if a.path.startswith(path)]
-    return {
-        "stage": lookups.stages.labels(),
-        "category": lookups.categories.labels(),
-        "area": [lookups.areas.label(a) for a in areas],
-        "unit": sorted(lookups.units.labels()),
-        "leader": sorted(lookups.leaders.labels()),
-        "kind": lookups.kinds.labels(),
-    }
+    return [lookups.areas.label(a) for a in areas]
+
+
+_LISTS = {
+    "stage": lambda user, lookups: lookups.stages.labels(),
+    "category": lambda user, lookups: lookups.categories.labels(),
+    "area": _areas,
+    "unit": lambda user, lookups: sorted(lookups.units.labels()),
+    "leader": lambda user, lookups: sorted(lookups.leaders.labels()),
+    "kind": lambda user, lookups: lookups.kinds.labels(),
+    "issue_category": lambda user, lookups: lookups.issue_categories.labels(),
+    "severity": lambda user, lookups: lookups.severities.labels(),
+    "issue_source": lambda user, lookups: lookups.issue_sources.labels(),
+    "issue_status": lambda user, lookups: lookups.issue_statuses.labels(),
+    "report_status": lambda user, lookups: lookups.report_statuses.labels(),
+}
 
 
 def _list_title(name: str) -> str:
@@ -54,6 +70,11 @@ def _list_title(name: str) -> str:
         "unit": _("Units"),
         "leader": _("Leaders"),
         "kind": _("Node kinds"),
+        "issue_category": _("Issue categories"),
+        "severity": _("Severities"),
+        "issue_source": _("Sources"),
+        "issue_status": _("Issue statuses"),
+        "report_status": _("Report statuses"),
     }.get(name, name)
 
 
@@ -152,6 +173,12 @@ def _add_validations(worksheet, sheet: Sheet) -> None:
             limit = 90 if column.key == "latitude" else 180
             validation = DataValidation(type="decimal", operator="between", formula1=str(-limit), formula2=str(limit))
             validation.error = _("Enter decimal degrees between -%(limit)s and %(limit)s.") % {"limit": limit}
+        elif column.type == PERCENT:
+            validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
+            validation.error = _("Enter a number from 0 to 100.")
+        elif column.type == COUNT:
+            validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+            validation.error = _("Enter a whole number, not negative.")
         else:
             continue
         validation.allow_blank = True
@@ -168,4 +195,4 @@ def _cover_column(worksheet, validation: DataValidation, index: int) -> None:
 
 def template_workbook(sheet: Sheet, user) -> Workbook:
     """The blank import template of `sheet` for `user` (drop-downs narrowed to their scope)."""
-    return build_workbook(sheet, drop_down_lists(user, Lookups()))
+    return build_workbook(sheet, drop_down_lists(user, Lookups(), sheet))
