@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The PostgreSQL test database is named by pytest-django; SQLite tests run in memory.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT off on every connection (psycopg 3 passes this to the server): the workload is OLTP, and
+    # JIT compiling the warning-light expression costs seconds on every execution of a query that
+    # carries it (docs/performance.md, "Why the targets are missed": JIT).
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -18,6 +18,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from groundbreak.coordination.choices import IssueStatus
@@ -111,3 +112,14 @@ def test_starts_and_issues_on_time_follow_the_project_into_both_areas(client, zo
     assert (sj["issues_on_time"], sj["issues_due"], sj["issues_rate"]) == (1, 2, 50)
     # Minhang: MH-003's on-time issue; MH-001's is not due yet: 1 of 1.
     assert (mh["issues_on_time"], mh["issues_due"], mh["issues_rate"]) == (1, 1, 100)
+
+
+def test_postgresql_runs_the_ranking_without_jit(db):
+    """JIT compiling the ranking's light expression cost seconds per dashboard (docs/performance.md):
+    every PostgreSQL connection turns it off. SQLite has no JIT."""
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

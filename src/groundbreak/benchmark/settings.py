@@ -12,4 +12,4 @@ GROUNDBREAK_API_RATE = ""
 # gunicorn kills a worker whose request runs past 30 s, but PostgreSQL would go on running the
 # orphaned statement for minutes and slow every later request of the run: cancel it instead.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=35000"  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["options"] += " -c statement_timeout=35000"  # noqa: F405
