@@ -224,3 +224,29 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_data(db, scale):
         # of a project's issues, a queue's second page); a query per row would add dozens.
         grew = {name: (_seen["tiny"][name], n) for name, n in counts.items() if n > _seen["tiny"][name] + 1}
         assert not grew, f"queries grew with three times the data (tiny, tiny3): {grew}"
+
+
+# The engagements API (api/engagements.py), pinned the same way at the same two sizes.
+ENGAGEMENT_API_PINS = {"API engagements": 6, "API engagements: filtered": 6, "API engagement": 8}
+
+
+@pytest.mark.parametrize("scale", ["tiny", "tiny3"])
+def test_engagement_api_query_counts_are_pinned(db, scale):
+    generate(scale, seed=5, verbose=False)
+    root, district, _pages_ = _pages()
+    client = _clients(root, district)["token"]
+    engagement = Engagement.objects.annotate(n=Count("issues")).order_by("-n", "pk").first()
+    urls = {
+        "API engagements": "/api/v1/engagements?limit=100",
+        "API engagements: filtered": "/api/v1/engagements?limit=100&kind=office_meeting&sort=title",
+        "API engagement": f"/api/v1/engagements/{engagement.pk}",
+    }
+    counts = {}
+    for name, url in urls.items():
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
+        counts[name] = len([q for q in ctx.captured_queries if not _clock(q["sql"])])
+    over = {name: (n, ENGAGEMENT_API_PINS[name]) for name, n in counts.items() if n > ENGAGEMENT_API_PINS[name]}
+    assert not over, f"queries above the pin (measured, pin): {over}"

@@ -13,7 +13,7 @@ from typing import Literal
 import ninja
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -24,7 +24,7 @@ from groundbreak.coordination import engagement_actions
 from groundbreak.coordination.choices import EngagementKind
 from groundbreak.coordination.filters import EngagementFilter
 from groundbreak.coordination.models import Decision, Engagement
-from groundbreak.coordination.queries import get_visible_engagement, visible_engagements, visible_issues
+from groundbreak.coordination.queries import visible_engagements, visible_issues
 from groundbreak.org.api import AreaRef, PersonRef, UnitRef
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import require_perm, sees_everything
@@ -190,15 +190,17 @@ def list_engagements(request, filters: Query[EngagementQuery], page: Query[PageP
 
 
 def _detail(user, pk: int) -> Engagement:
-    get_visible_engagement(user, pk)
     engagement = (
-        _engagements(Engagement.objects.filter(pk=pk))
+        _engagements(visible_engagements(user).filter(pk=pk))
         .prefetch_related(
             Prefetch("units", queryset=Unit.objects.order_by("name", "pk")),
             Prefetch("decisions", queryset=Decision.objects.select_related("project").order_by("order", "id")),
         )
-        .get()
+        .first()
     )
+    if engagement is None:
+        # Missing and out of scope alike.
+        raise Http404
     # Someone who was in the room sees the meeting, but each issue only as far as their scope goes.
     engagement.raised_issues = list(
         visible_issues(user).filter(engagement=engagement).select_related("project", "lead_unit").order_by("id")
