@@ -126,6 +126,8 @@ def test_bad_input_gets_field_errors_and_changes_nothing(world, http, token_for)
         (_body(world, chair=not_a_leader.pk), "chair"),
         (_body(world, leaders=[world.leader.pk, 999999]), "leaders"),
         (_body(world, units=[999999]), "units"),
+        (_body(world, chair=2**70), "chair"),  # beyond any database integer: not a server error
+        (_body(world, leaders=[2**70]), "leaders"),
     ]
     for body, field in cases:
         answer = http("POST", f"{BASE}/engagements", body, token=token)

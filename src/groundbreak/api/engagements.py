@@ -38,6 +38,7 @@ ENGAGEMENT_SORTS = {"date": ("date", "id"), "kind": ("kind", "-date"), "title": 
 EngagementSort = Literal[tuple(key for name in ENGAGEMENT_SORTS for key in (name, f"-{name}"))]
 _PROJECT_FIELDS = ("pk", "code", "name", "name_en", "stage", "status")
 MAX_RELATED = 50
+MAX_ID = 2**63 - 1
 
 
 class EngagementOut(Schema):
@@ -241,7 +242,8 @@ def _area(user, pk: int | None) -> Area | None:
 
 def _all_found(queryset, ids: list[int], field: str, message: str) -> list:
     wanted = set(ids)
-    found = list(queryset.filter(pk__in=wanted))
+    # An id beyond any database integer names nothing (and SQLite cannot even bind it in an IN list).
+    found = list(queryset.filter(pk__in=wanted)) if all(0 < pk <= MAX_ID for pk in wanted) else []
     if len(found) != len(wanted):
         raise ValidationError({field: message})
     return found
