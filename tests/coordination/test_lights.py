@@ -11,7 +11,7 @@ from tests.factories import IssueFactory, ProjectFactory
 
 
 def light(project, on=None):
-    return Project.objects.with_light(on or today()).get(pk=project.pk).light
+    return Project.objects.with_light(on or today(), live=True).get(pk=project.pk).light
 
 
 @pytest.mark.parametrize(

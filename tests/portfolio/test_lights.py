@@ -15,7 +15,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def light_of(project, today=TODAY):
-    return Project.objects.with_light(today=today).get(pk=project.pk).light
+    return Project.objects.with_light(today=today, live=True).get(pk=project.pk).light
 
 
 def node(project, planned, actual=None, replans=0):
@@ -203,7 +203,7 @@ def test_pause_update_days_is_configurable(db):
 
 
 def light_counts(today=TODAY):
-    rows = Project.objects.with_light(today=today).values("light").annotate(n=Count("id"))
+    rows = Project.objects.with_light(today=today, live=True).values("light").annotate(n=Count("id"))
     return {row["light"]: row["n"] for row in rows}
 
 
@@ -231,9 +231,9 @@ def test_a_parent_project_shows_its_worst_active_phase(world):
     today = timezone.localdate()
     phase = ProjectFactory(parent=world.sj_project, area=world.songjiang)
     MilestoneFactory(project=phase, planned_date=today - datetime.timedelta(days=1))
-    lights = dict(Project.objects.with_light(today=today).values_list("code", "light"))
+    lights = dict(Project.objects.with_light(today=today, live=True).values_list("code", "light"))
     assert lights[phase.code] == "red"
     assert lights["SJ-001"] == "red"
     phase.status = "paused"
     phase.save()
-    assert Project.objects.with_light(today=today).get(code="SJ-001").light == "green"
+    assert Project.objects.with_light(today=today, live=True).get(code="SJ-001").light == "green"

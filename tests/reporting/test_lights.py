@@ -21,7 +21,7 @@ YEAR_END = datetime.date(2025, 12, 31)
 
 
 def light(project, today):
-    return Project.objects.with_light(today=today).get(pk=project.pk).light
+    return Project.objects.with_light(today=today, live=True).get(pk=project.pk).light
 
 
 def planned(rp, plan, year=2025):

@@ -81,7 +81,7 @@ def test_milestone_light_counts(db):
 
 
 def project_light(project, today):
-    return Project.objects.with_light(today=today).get(pk=project.pk).light
+    return Project.objects.with_light(today=today, live=True).get(pk=project.pk).light
 
 
 def test_completing_the_overdue_node_turns_the_project_green(world):

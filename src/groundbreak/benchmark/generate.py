@@ -124,6 +124,15 @@ class Generator:
             self.log("  ANALYZE …")
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        if not self.dry:
+            # What the worker's daily step does: store every project's light (the data is written
+            # without signals). Timed apart, since a real deployment pays it once a day.
+            from groundbreak.portfolio.stored_lights import refresh_stale_lights
+
+            lights_started = time.perf_counter()
+            self.log("  storing the warning lights …")
+            refreshed = refresh_stale_lights()
+            self.log(f"  {refreshed:,} lights stored in {time.perf_counter() - lights_started:.1f} s")
         elapsed = time.perf_counter() - started
         self.log(f"Generated {sum(self.w.counts.values()):,} rows in {elapsed:.0f} s")
         return {"seconds": elapsed, "counts": dict(self.w.counts), "digest": self.w.digest.hexdigest()}

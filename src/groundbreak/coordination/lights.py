@@ -17,4 +17,10 @@ def _overdue_issue(today, settings):
 
 
 def register_coordination_rules() -> None:
+    from groundbreak.coordination.models import Issue
+    from groundbreak.portfolio.stored_lights import register_light_input
+
+    register_light_input(
+        Issue, lambda issue: (issue.project_id,), fields=("status", "deadline"), project_fields=("project",)
+    )
     register_light_rule("issue_overdue", _("an issue is past its deadline"), red=_overdue_issue)

@@ -22,6 +22,7 @@ from groundbreak.portfolio.actions import (
 )
 from groundbreak.portfolio.models import KeyFigure, KeyList, Project
 from groundbreak.portfolio.publishing import publish_project
+from groundbreak.portfolio.stored_lights import refresh_lights
 from groundbreak.schedule.actions import add_milestone, apply_template, complete_milestone, replan_milestone
 from groundbreak.schedule.choices import Evidence
 from groundbreak.schedule.defaults import TEMPLATES
@@ -54,6 +55,8 @@ def load_demo() -> bool:
         if Project.objects.filter(code=seeds.MARKER_CODE).exists():
             return False
         _Loader(timezone.localdate()).run()
+        # Parts of the demo are written in bulk (no signals): compute every stored light once.
+        refresh_lights(Project.objects.values_list("pk", flat=True))
     return True
 
 

@@ -89,8 +89,12 @@ def scheduler_step(now: datetime.datetime | None = None) -> list[CheckResult]:
     """One beat of the worker's scheduler: the day's checks once it is late enough, then a sweep
     of due deliveries (retries whose wake-up was lost, deliveries queued while no worker ran)."""
     from groundbreak.notify.delivery import process_due
+    from groundbreak.portfolio.stored_lights import refresh_stale_lights
 
     local = timezone.localtime(now)
+    # The date moves lights: the first beat of a day stores them for the new day (later beats find
+    # nothing stale); pages evaluate the rules for any project not yet done meanwhile.
+    refresh_stale_lights(local.date())
     results = run_daily_checks(local.date()) if local.time() >= daily_at() else []
     process_due()
     return results

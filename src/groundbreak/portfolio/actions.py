@@ -24,6 +24,7 @@ from groundbreak.portfolio.models import (
     Project,
     StageChange,
 )
+from groundbreak.portfolio.stored_lights import refresh_lights
 
 EDITABLE_FIELDS = (
     "code",
@@ -577,6 +578,7 @@ def create_projects(*, by, items: list[dict], stage_on: datetime.date | None = N
             ],
             batch_size=BULK_CHUNK,
         )
+        refresh_lights(project.pk for project in projects)
         record_saves([(project, None) for project in projects])
     return projects
 
@@ -627,6 +629,9 @@ def update_projects(*, by, updates: list[tuple[Project, dict]]) -> list[Project]
             _check_scope_after(by, rows, "project.change")
         except BulkItemError as failure:
             raise BulkItemError(changed[failure.index], failure.error) from failure.error
+        # Bulk writes send no signals: the lights of the changed projects, of the parents they
+        # had and of the parents they have now are recomputed here.
+        refresh_lights([*(current[i].pk for i in changed), *(befores[i][0].get("parent") for i in changed)])
         record_saves([(current[i], befores[i][1]) for i in changed])
     return current
 
@@ -696,6 +701,7 @@ def change_stages(*, by, moves: list[tuple[Project, str]], on: datetime.date, no
             project.updated_at = now
         StageChange.objects.bulk_create(entries, batch_size=BULK_CHUNK)
         Project.objects.bulk_update(current, ["stage", "version", "updated_at"], batch_size=BULK_CHUNK)
+        refresh_lights(project.pk for project in current)
         record_saves(list(zip(current, befores, strict=True)))
     for (project, _stage), stored in zip(moves, current, strict=True):
         project.stage, project.version, project.updated_at = stored.stage, stored.version, stored.updated_at

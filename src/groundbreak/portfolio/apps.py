@@ -10,12 +10,13 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         from groundbreak.audit.recording import track
         from groundbreak.portfolio import models
-        from groundbreak.portfolio.lights import register_portfolio_rules
+        from groundbreak.portfolio.lights import register_portfolio_light_inputs, register_portfolio_rules
 
-        track(models.Project, exclude=("version",))
+        track(models.Project, exclude=("version", "stored_light", "light_on"))
         track(models.KeyFigure, parent="project")
         track(models.KeyList)
         track(models.KeyListMembership, parent="project")
         track(models.LightOverride, parent="project")
         track(models.LightSettings)
         register_portfolio_rules()
+        register_portfolio_light_inputs()

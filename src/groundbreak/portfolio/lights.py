@@ -146,3 +146,19 @@ def register_portfolio_rules() -> None:
     from django.utils.translation import gettext_lazy as _
 
     register_light_rule("paused_stale", _("paused without an update"), yellow=_paused_without_news)
+
+
+def register_portfolio_light_inputs() -> None:
+    """What portfolio's own records feed into the stored lights (see stored_lights.py)."""
+    from groundbreak.portfolio import models
+    from groundbreak.portfolio.stored_lights import register_global_light_input, register_light_input
+
+    register_light_input(
+        models.Project,
+        lambda project: (project.pk,),
+        fields=("status", "stage", "planned_start"),
+        project_fields=("parent",),
+    )
+    register_light_input(models.StageChange, lambda change: (change.project_id,))
+    register_light_input(models.LightOverride, lambda override: (override.project_id,))
+    register_global_light_input(models.LightSettings)

@@ -12,11 +12,21 @@ class ProjectQuerySet(models.QuerySet):
             scope_q(user, area=("area", "zone"), units=("owner_unit", "responsible_unit"), leader="lead_leader")
         )
 
-    def with_light(self, today=None, settings=None):
-        """Annotate `light` (green/yellow/red) computed in the database."""
+    def with_light(self, today=None, settings=None, *, live=False):
+        """Annotate `light` (green/yellow/red): the stored light where it was computed for `today`,
+        the rules evaluated in the database otherwise (or everywhere with `live`)."""
+        from django.db.models import Case, CharField, F, When
+        from django.utils import timezone
+
         from groundbreak.portfolio.lights import light_expression
 
-        return self.annotate(light=light_expression(today, settings))
+        today = today or timezone.localdate()
+        rules = light_expression(today, settings)
+        if live:
+            return self.annotate(light=rules)
+        return self.annotate(
+            light=Case(When(light_on=today, then=F("stored_light")), default=rules, output_field=CharField())
+        )
 
     def search(self, text: str):
         text = (text or "").strip()

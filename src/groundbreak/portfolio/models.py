@@ -114,6 +114,10 @@ class Project(BilingualNameMixin, TimeStampedModel):
     expected_resume_on = models.DateField(_("expected resume date"), null=True, blank=True)
     is_public = models.BooleanField(_("published as open data"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The light the rules gave on `light_on` (see portfolio/stored_lights.py): counts and rankings
+    # read it instead of evaluating the rules for every project.
+    stored_light = models.CharField(max_length=10, choices=Light.choices, null=True, blank=True, editable=False)
+    light_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -125,6 +129,8 @@ class Project(BilingualNameMixin, TimeStampedModel):
             models.Index(fields=["stage"]),
             models.Index(fields=["category"]),
             models.Index(fields=["area", "stage"]),
+            # The worker's daily step looks for lights not computed for today.
+            models.Index(fields=["light_on"]),
         ]
         constraints = [
             models.CheckConstraint(

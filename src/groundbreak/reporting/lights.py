@@ -67,7 +67,33 @@ def start_late_yellow(today, settings):
     return Q(status=Status.ACTIVE, stage__in=NOT_STARTED, planned_start__lt=today)
 
 
+def _round_projects(round_):
+    return round_.reports.filter(accepted__isnull=False).values_list("project_id", flat=True)
+
+
+def _key_list_projects(key_list):
+    return key_list.memberships.values_list("project_id", flat=True)
+
+
 def register_reporting_rules() -> None:
+    from groundbreak.portfolio.models import KeyList, KeyListMembership
+    from groundbreak.portfolio.stored_lights import register_global_light_input, register_light_input
+    from groundbreak.reporting.models import Report, ReportingRound
+
+    # Investment to date counts accepted reports of rounds by their year and period; the annual
+    # plan is the largest plan among the project's key lists of the year.
+    register_light_input(
+        Report, lambda report: (report.project_id,), fields=("accepted", "round"), project_fields=("project",)
+    )
+    register_light_input(ReportingRound, _round_projects, fields=("year", "period_end", "year_fraction"))
+    register_light_input(
+        KeyListMembership,
+        lambda membership: (membership.project_id,),
+        fields=("annual_investment_plan", "key_list"),
+        project_fields=("project",),
+    )
+    register_light_input(KeyList, _key_list_projects, fields=("year",))
+    register_global_light_input(ReportingLightSettings)
     register_light_rule(
         "investment_behind",
         _("investment is behind the time-proportional target"),

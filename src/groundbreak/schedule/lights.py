@@ -53,5 +53,14 @@ def _node_at_risk(today, settings):
 
 
 def register_schedule_rules() -> None:
+    from groundbreak.portfolio.stored_lights import register_light_input
+    from groundbreak.schedule.models import Milestone
+
+    register_light_input(
+        Milestone,
+        lambda node: (node.project_id,),
+        fields=("planned_date", "actual_date", "replan_count"),
+        project_fields=("project",),
+    )
     register_light_rule("node_overdue", _("a node is past its planned date"), red=_overdue_node)
     register_light_rule("node_at_risk", _("a node is due soon or was re-planned too often"), yellow=_node_at_risk)

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-send", action="store_true", help="run the checks but leave sending to the worker")
 
     def handle(self, *args, date=None, no_send=False, **options):
+        from groundbreak.portfolio.stored_lights import refresh_stale_lights
+
+        if date is None:
+            self.stdout.write(f"warning lights: {refresh_stale_lights()} recomputed")
         results = run_daily_checks(date)
         for result in results:
             if result.status == "ran":
