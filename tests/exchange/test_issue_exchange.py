@@ -216,9 +216,11 @@ def test_new_rows_raise_issues_through_the_action(login, iw):
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.READY and job.preview["counts"]["create"] == 2
     assert not Issue.objects.filter(title="施工用水接入").exists(), "a preview writes nothing"
-    client.post(reverse("exchange:import-apply", args=[job.pk]))
+    response = client.post(reverse("exchange:import-apply", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.result["create"] == 2
+    result = client.get(response["Location"]).content.decode()
+    assert 'data-count="created">Created <b>2</b>' in result and "Go to the supervision board" in result
 
     water = Issue.objects.get(title="施工用水接入")
     assert water.category.code == "utilities" and water.severity == Severity.MAJOR

@@ -1,4 +1,4 @@
-"""`groundbreak export KIND -o FILE`: projects or time nodes as xlsx/CSV, or open data."""
+"""`groundbreak export KIND -o FILE`: projects, time nodes, reports or issues as xlsx/CSV, or open data."""
 
 from pathlib import Path
 
@@ -14,7 +14,7 @@ OPEN_DATA = ("oc4ids", "geojson")
 
 class Command(BaseCommand):
     help = (
-        "Export all projects or all time nodes as .xlsx or .csv (the import's columns), "
+        "Export all projects, time nodes, reports or issues as .xlsx or .csv (the import's columns), "
         "or the published projects as an OC4IDS package or GeoJSON."
     )
 

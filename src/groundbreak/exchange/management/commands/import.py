@@ -13,7 +13,7 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = (
-        "Check an .xlsx or .csv file of projects or time nodes and print what it would change, "
+        "Check an .xlsx or .csv file of projects, time nodes, reports or issues and print what it would change, "
         "with every row error; --apply writes it, all or nothing. Exits non-zero on errors."
     )
 
