@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from groundbreak.coordination.engagement_actions import FIELDS, RELATIONS
 from groundbreak.coordination.models import Engagement, IssueCategory
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import has_perm, sees_everything
+from groundbreak.org.queries import responsible_unit_choices, unit_choices_for_user
 from groundbreak.portfolio.forms import DateInput
 from groundbreak.portfolio.models import Project
 from groundbreak.schedule.models import MilestoneKind
@@ -41,8 +43,26 @@ class MultipleFileField(forms.FileField):
         return [_checked(super(MultipleFileField, self).clean(upload, initial)) for upload in uploads if upload]
 
 
-def _units():
-    return Unit.objects.order_by("area__path", "name")
+UNIT_ERRORS = {
+    "invalid_choice": _(
+        "Choose a government unit of the project's area, or the project's own owner or responsible unit."
+    ),
+    "invalid_pk_value": _("“%(pk)s” is not a unit."),
+}
+
+
+def _project_units(project, keep=()):
+    """The units offered for work on one project (the rule lives in org.queries)."""
+    return responsible_unit_choices(
+        areas=(project.area_id, project.zone_id), also=(project.owner_unit_id, project.responsible_unit_id), keep=keep
+    )
+
+
+def _units_for(user, *, projects=None, keep=()):
+    """The units offered where the project is not fixed: the user's government units, plus the own
+    units of `projects` (a small set: an engagement's projects, or the one chosen)."""
+    also = () if projects is None else (projects.values("owner_unit"), projects.values("responsible_unit"))
+    return unit_choices_for_user(user, also=also, keep=keep)
 
 
 def _leaders():
@@ -82,7 +102,28 @@ class EngagementForm(forms.ModelForm):
             )
         self.fields["chair"].queryset = _leaders()
         self.fields["leaders"].queryset = _leaders()
-        self.fields["units"].queryset = _units()
+        # Present: the government units of the user's territory, the covered projects' own units
+        # and whoever was recorded before; not every enterprise of the province.
+        keep = (self.instance.units.values("pk"),) if self.instance.pk else ()
+        self.fields["units"].queryset = _units_for(user, projects=self._covered(user), keep=keep)
+        self.fields["units"].error_messages.update(UNIT_ERRORS)
+
+    def _covered(self, user):
+        """The projects whose own units may be recorded present: covered before, or chosen now."""
+        if self.is_bound and hasattr(self.data, "getlist"):
+            chosen = self.data.getlist(self.add_prefix("projects"))
+        else:
+            chosen = self.initial.get("projects") or ()
+        if isinstance(chosen, QuerySet):
+            condition = Q(pk__in=chosen.values("pk"))
+        else:
+            ids = sorted({int(pk) for pk in (getattr(item, "pk", item) for item in chosen) if str(pk).isdigit()})
+            condition = (
+                Q(pk__in=Project.objects.for_user(user).filter(pk__in=ids).values("pk")) if ids else Q(pk__in=[])
+            )
+        if self.instance.pk:
+            condition |= Q(pk__in=self.instance.projects.values("pk"))
+        return Project.objects.filter(condition)
 
     def changed_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in (*FIELDS, *RELATIONS) if name in self.cleaned_data}
@@ -105,11 +146,12 @@ class _AssignFields(forms.Form):
     )
     deadline = forms.DateField(label=_("deadline"), widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_units(self, units):
+        """Offer (and accept) only these units as lead and co-units."""
         for name in ("lead_unit", "co_units"):
             if name in self.fields:
-                self.fields[name].queryset = _units()
+                self.fields[name].queryset = units
+                self.fields[name].error_messages.update(UNIT_ERRORS)
 
 
 class IssueForm(_AssignFields):
@@ -135,11 +177,16 @@ class IssueForm(_AssignFields):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.for_user(user).order_by("code")
+        visible = Project.objects.for_user(user)
+        self.fields["project"].queryset = visible.order_by("code")
         if has_perm(user, "issue.assign"):
             self.fields["deadline"].required = False
             self.fields["lead_unit"].required = False
             self.fields["responsible_person"].queryset = Person.objects.order_by("name")
+            chosen = self.data.get(self.add_prefix("project")) if self.is_bound else self.initial.get("project")
+            chosen = getattr(chosen, "pk", chosen)
+            project = visible.filter(pk=chosen) if str(chosen).isdigit() else None
+            self.set_units(_units_for(user, projects=project))
         else:
             for name in ("lead_unit", "co_units", "deadline", "responsible_person"):
                 del self.fields[name]
@@ -166,7 +213,15 @@ class OutcomeIssueForm(_AssignFields):
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects if projects is not None else Project.objects.none()
+        projects = projects if projects is not None else Project.objects.none()
+        self.fields["project"].queryset = projects
+        # The government units of the projects' areas and the projects' own units.
+        self.set_units(
+            responsible_unit_choices(
+                areas=(projects.values("area"), projects.values("zone")),
+                also=(projects.values("owner_unit"), projects.values("responsible_unit")),
+            )
+        )
 
 
 class OutcomeDecisionForm(forms.Form):
@@ -225,10 +280,15 @@ class AssignForm(_AssignFields):
     )
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, has_deadline=False, **kwargs):
+    def __init__(self, *args, has_deadline=False, issue=None, **kwargs):
         super().__init__(*args, **kwargs)
         if has_deadline:
             del self.fields["deadline"]
+        if issue is None:
+            self.set_units(responsible_unit_choices())
+        else:
+            keep = (issue.lead_unit_id, issue.co_units.values("pk")) if issue.pk else ()
+            self.set_units(_project_units(issue.project, keep=keep))
 
 
 class RespondForm(forms.Form):
@@ -267,9 +327,11 @@ class InstructionForm(forms.Form):
     )
     given_on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
 
-    def __init__(self, *args, user=None, on_project=True, **kwargs):
+    def __init__(self, *args, user=None, on_project=True, project=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_unit"].queryset = _units()
+        units = _project_units(project) if project is not None else unit_choices_for_user(user)
+        self.fields["target_unit"].queryset = units
+        self.fields["target_unit"].error_messages.update(UNIT_ERRORS)
         if has_perm(user, "issue.assign"):
             self.fields["leader"].queryset = _leaders()
         else:

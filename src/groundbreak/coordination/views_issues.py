@@ -111,6 +111,7 @@ def issue_detail(request, pk):
     if can["assign"]:
         context["assign_form"] = AssignForm(
             has_deadline=issue.deadline is not None,
+            issue=issue,
             initial={"lead_unit": issue.lead_unit, "responsible_person": issue.responsible_person_id},
         )
     if can["respond"]:
@@ -122,7 +123,7 @@ def issue_detail(request, pk):
     if can["deadline"]:
         context["deadline_form"] = DeadlineForm()
     if can["instruct"]:
-        context["instruction_form"] = InstructionForm(user=user, on_project=False)
+        context["instruction_form"] = InstructionForm(user=user, on_project=False, project=issue.project)
     return render(request, "coordination/issue_detail.html", context)
 
 
@@ -133,7 +134,7 @@ def issue_assign(request, pk):
     require_perm(request.user, "issue.assign")
     return run_action(
         request,
-        AssignForm(request.POST, has_deadline=issue.deadline is not None),
+        AssignForm(request.POST, has_deadline=issue.deadline is not None, issue=issue),
         lambda d: actions.assign_issue(issue=issue, by=request.user, **d),
         _("Issue assigned."),
         _back(request, issue),
@@ -225,7 +226,7 @@ def issue_instruct(request, pk):
     require_perm(request.user, "instruction.give")
     return run_action(
         request,
-        InstructionForm(request.POST, user=request.user, on_project=False),
+        InstructionForm(request.POST, user=request.user, on_project=False, project=issue.project),
         lambda d: actions.give_instruction(
             by=request.user,
             leader=_leader(request.user, d),
@@ -245,7 +246,7 @@ def project_instruct(request, code):
     """A leader's instruction on a project: its own page, so the project page stays light."""
     project = get_visible_project(request.user, code)
     require_perm(request.user, "instruction.give")
-    form = InstructionForm(request.POST or None, user=request.user, on_project=True)
+    form = InstructionForm(request.POST or None, user=request.user, on_project=True, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -12,5 +12,5 @@ def milestone_section_context(request, project, page_context) -> dict:
         context["replan_reasons"] = list(ReplanReason.objects.all())
     if has_perm(request.user, "milestone.create"):
         context["templates"] = list(MilestoneTemplate.objects.all())
-        context["milestone_form"] = MilestoneForm()
+        context["milestone_form"] = MilestoneForm(project=project)
     return context

@@ -96,7 +96,7 @@ def milestone_add(request, code):
     return _run(
         request,
         project,
-        MilestoneForm(request.POST),
+        MilestoneForm(request.POST, project=project),
         lambda d: actions.add_milestone(
             project=project,
             kind=d["kind"],
