@@ -62,15 +62,18 @@ class Writer(HttpUser):
     def on_start(self):
         n = next(_counter)
         writers = PLAN["writers"]
-        self.persona, self.reports = writers[n % len(writers)]["persona"], list(writers[n % len(writers)]["reports"])
+        slot = writers[n % len(writers)]
+        self.reports = list(slot["reports"])
+        # Each report with the writer who submits it (one writer per slot in older plans).
+        self.personas = list(slot.get("report_personas") or [slot["persona"]] * len(self.reports))
         self.rng = random.Random(SEED + n)
 
     @task
     def submit(self):
         if not self.reports:
             return
-        pk = self.reports.pop()
-        headers = _headers(self.persona) | {"X-CSRFToken": CSRF, "Referer": self.host + "/reports/"}
+        pk, persona = self.reports.pop(), self.personas.pop()
+        headers = _headers(persona) | {"X-CSRFToken": CSRF, "Referer": self.host + "/reports/"}
         with self.client.post(
             f"/reports/{pk}/submit/",
             data={"note": ""},

@@ -101,7 +101,7 @@ def _labels(field, value, related=None, cache: dict | None = None) -> dict:
     if cache is not None and key in cache:
         return dict(cache[key])
     if related is None or related.pk != value:
-        related = field.related_model._default_manager.filter(pk=value).first()
+        related = field.related_model._default_manager.filter(pk=value).order_by().first()
     labels = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -111,11 +111,23 @@ def _labels(field, value, related=None, cache: dict | None = None) -> dict:
     return labels
 
 
+def remember_locked(instance) -> None:
+    """Say that `instance` was just read with `select_for_update()` in the current transaction:
+    it is the row as the database holds it, so its saves in this transaction are compared with
+    what it holds now (and, after each save, with what was saved) instead of reading the row again.
+    Only for a locked row: an instance read without the lock may be stale."""
+    instance._audit_before = _snapshot(instance)
+    instance._audit_locked = True
+
+
 def _remember_before(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or instance._state.adding:
         instance._audit_before = None
         return
-    old = sender._default_manager.filter(pk=instance.pk).first()
+    if getattr(instance, "_audit_locked", False) and getattr(instance, "_audit_before", None) is not None:
+        return
+    # order_by(): the model's default ordering may join other tables; one row needs none.
+    old = sender._default_manager.filter(pk=instance.pk).order_by().first()
     instance._audit_before = _snapshot(old) if old is not None else None
 
 

@@ -134,6 +134,12 @@ def _run_arguments(p) -> None:
     p.add_argument("--write-docs", action="store_true", help="append the result table to docs/performance.md")
     p.add_argument("--out", default="", help="write the results as JSON here")
     p.add_argument(
+        "--only",
+        choices=["all", "post"],
+        default="all",
+        help="'post': only the report-submission phase (no measurement pass, no read mix), a short summary",
+    )
+    p.add_argument(
         "--reuse-measurement",
         default="",
         help="take the measurement pass from an earlier run's JSON (same data and seed)",

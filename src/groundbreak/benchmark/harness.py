@@ -202,19 +202,15 @@ def build_plan(seed: int, write_users: int, post_rate: float, post_seconds: floa
     writer_users = {u for u, _r in pool}
     for user_pk in writer_users:
         sessions[f"writer-{user_pk}"] = session_for(User.objects.get(pk=user_pk))
-    slots = [{"persona": None, "reports": []} for _ in range(write_users)]
-    by_writer: dict[int, list[int]] = {}
-    for u, r in pool:
-        by_writer.setdefault(u, []).append(r)
-    # Each slot speaks for one writer; a writer's reports are split between its slots.
-    writers = sorted(by_writer)
-    for i, slot in enumerate(slots):
-        u = writers[i % len(writers)] if writers else None
-        slot["persona"] = f"writer-{u}"
-    for u in writers:
-        mine = [s for i, s in enumerate(slots) if writers[i % len(writers)] == u]
-        for j, r in enumerate(by_writer[u]):
-            mine[j % len(mine)]["reports"].append(r) if mine else None
+    # The reports are dealt to the slots (simulated users) in turn, each with the writer whose
+    # session submits it: every planned draft is reachable however many writers there are.
+    slots = [{"persona": None, "reports": [], "report_personas": []} for _ in range(write_users)]
+    for i, (u, r) in enumerate(pool):
+        slot = slots[i % write_users]
+        slot["reports"].append(r)
+        slot["report_personas"].append(f"writer-{u}")
+    for slot in slots:
+        slot["persona"] = slot["report_personas"][0] if slot["report_personas"] else None
     return {
         "seed": seed,
         "endpoints": E,
@@ -557,6 +553,8 @@ def run(args) -> dict:
     )
     plan_path = work / "plan.json"
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    if getattr(args, "only", "all") == "post":
+        return run_post_only(args, plan, plan_path, work)
     if getattr(args, "reuse_measurement", ""):
         # The measurement pass of an earlier run on the same data (same seed, same endpoints).
         measured = json.loads(Path(args.reuse_measurement).read_text(encoding="utf-8"))["measured"]
@@ -634,6 +632,62 @@ def run(args) -> dict:
     print(table)
     if args.write_docs:
         write_docs([table])
+    return result
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the given processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_post_only(args, plan: dict, plan_path: Path, work: Path) -> dict:
+    """Only the report-submission phase, on a fresh server: throughput, latency, errors, the
+    reports really submitted, and the CPU time the gunicorn workers spent per submission (the
+    figure that compares when the machine is busy)."""
+    from groundbreak.reporting.models import Report
+
+    connection.close()
+    load_before = os.getloadavg()
+    proc = start_server(args.port, args.workers, work / "server-write.log")
+    try:
+        workers = _children_of(proc.pid)
+        cpu_before = _cpu_seconds(workers)
+        print(f"Report submissions only: target {args.post_rate:.0f}/s for {args.post_duration} …", flush=True)
+        write = locust(plan_path, "write", len(plan["writers"]), args.post_duration, args.port, work / "write")
+        cpu = _cpu_seconds(workers) - cpu_before
+    finally:
+        stop_server(proc)
+    posted = [r for w in plan["writers"] for r in w["reports"]]
+    submitted = Report.objects.filter(pk__in=posted, status="submitted").count()
+    w = write.get("POST report submit", {"count": 0, "failures": 0, "p50": 0, "p95": 0, "p99": 0, "rps": 0})
+    result = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "backend": backend_label(),
+        "database": settings.DATABASES["default"]["NAME"],
+        "write": write,
+        "write_check": {"drafts_available": len(posted), "submitted_in_db": submitted},
+        "worker_cpu_ms_per_request": round(cpu * 1000 / w["count"], 1) if w["count"] else None,
+        "load": [round(x, 1) for x in load_before] + [round(x, 1) for x in os.getloadavg()],
+        "command": _command_line(),
+    }
+    (work / "result.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    print(
+        f"POST report submission ({result['backend']}): {w['count']:,} requests, {w['rps']:.1f}/s, "
+        f"p50 {w['p50']:.0f} ms, p95 {w['p95']:.0f} ms, p99 {w['p99']:.0f} ms, {w['failures']} errors; "
+        f"{submitted:,} submitted in the database of {len(posted):,} drafts planned; "
+        f"gunicorn worker CPU {result['worker_cpu_ms_per_request']} ms per request; "
+        f"load average before {result['load'][0]}, after {result['load'][3]}"
+    )
     return result
 
 

@@ -17,6 +17,14 @@ from groundbreak.reporting.choices import OPEN_FOR_FILLING, RoundStatus
 from groundbreak.reporting.models import Indicator, IndicatorValue, Report, ReportPhoto, ReportVersion
 from groundbreak.reporting.workflow import awaited, levels_for, may_act, may_return, require, transition
 
+try:
+    from groundbreak.audit.recording import remember_locked
+except ImportError:  # no change log installed (see `adapters`)
+
+    def remember_locked(instance) -> None:
+        pass
+
+
 VERSION_FIELDS = ("investment", "physical_progress", "workers_on_site", "progress", "next_steps", "difficulties")
 INDICATOR_FIELDS = ("name", "name_en", "unit", "target", "year", "target_date", "order")
 
@@ -49,6 +57,20 @@ def _locked(report: Report) -> Report:
         .select_related("round", "project__area", "project__zone", "working", "accepted")
         .get(pk=report.pk)
     )
+
+
+def _locked_for_submit(pk: int, by) -> Report:
+    """The report locked, with what a submission reads, in one query that also checks the user's
+    scope (out of scope raises DoesNotExist, as `_visible` does). Its change-log snapshot is taken
+    from the locked row: the save needs no second read of it."""
+    reports = Report.objects.select_for_update(of=("self",)).select_related(
+        "round", "project__area", "project__zone", "project__responsible_unit", "working"
+    )
+    if by is not None:
+        reports = reports.filter(project__in=Project.objects.for_user(by))
+    current = reports.get(pk=pk)
+    remember_locked(current)
+    return current
 
 
 def _require_open(report: Report) -> None:
@@ -100,11 +122,12 @@ def save_report(*, report: Report, by, values: dict, indicator_values: dict | No
     return version
 
 
-def submit_report(*, report: Report, by) -> Report:
-    """Send a draft or returned report up to its first level of review."""
-    _check_fill(by, report)
+def submit_report(*, report: Report | int, by) -> Report:
+    """Send a draft or returned report (or the report of that id) up to its first level of review."""
+    if by is not None:
+        require_perm(by, "report.fill")
     with transaction.atomic():
-        current = _locked(report)
+        current = _locked_for_submit(report if isinstance(report, int) else report.pk, by)
         _require_open(current)
         version = current.working
         errors = {}
@@ -115,9 +138,13 @@ def submit_report(*, report: Report, by) -> Report:
         require(current, "submit")
         if errors:
             raise ValidationError(errors)
+        project = current.project
         transition(current, "submit", by=by)
         current.step = 0
-        current.awaiting, current.awaiting_unit_id = awaited(levels_for(current.project)[0], current.project)
+        current.awaiting, current.awaiting_unit_id = awaited(levels_for(project)[0], project)
+        if current.awaiting_unit_id is not None and current.awaiting_unit_id == project.responsible_unit_id:
+            # The unit is at hand: the change log names it without fetching it.
+            current.awaiting_unit = project.responsible_unit
         today = timezone.localdate()
         current.first_submitted_on = current.first_submitted_on or today
         current.submitted_on = today

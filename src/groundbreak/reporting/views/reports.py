@@ -115,14 +115,18 @@ def report_edit(request, pk):
 @login_required
 @require_POST
 def report_submit(request, pk):
-    report = get_visible_report(request.user, pk)
-    require_perm(request.user, "report.fill")
+    form = NoteForm(request.POST)
+    if not (has_perm(request.user, "report.fill") and form.is_valid()):
+        # A report out of sight is a 404 before the missing permission or the form's errors.
+        get_visible_report(request.user, pk)
+        require_perm(request.user, "report.fill")
+    # The action checks the scope in the query that locks the report: out of scope is a 404 there.
     return perform_or_notice(
         request,
-        NoteForm(request.POST),
-        lambda d: actions.submit_report(report=report, by=request.user),
+        form,
+        lambda d: actions.submit_report(report=pk, by=request.user),
         _("Report submitted."),
-        report.get_absolute_url(),
+        reverse("reporting:report-detail", kwargs={"pk": pk}),
     )
 
 
