@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from groundbreak.coordination.filters import IssueFilter
 from groundbreak.coordination.forms import AssignForm, InstructionForm, IssueForm
 from groundbreak.coordination.models import Issue
+from groundbreak.fieldwork.forms import InspectionAnswersForm
 from groundbreak.org.choices import AreaKind, UnitKind
 from groundbreak.org.queries import responsible_unit_choices
 from groundbreak.portfolio.filters import ProjectFilter
@@ -138,3 +140,26 @@ def test_the_list_filter_offers_only_units_and_leaders_of_visible_projects(units
     sj = ProjectFilter(queryset=visible_projects(w.sj_coordinator), user=w.sj_coordinator)
     assert w.mh_bureau not in set(sj.filters["responsible_unit"].queryset)
     assert set(sj.filters["lead_leader"].queryset) == {w.leader}
+
+
+def test_the_board_offers_the_units_of_issues_even_to_one_who_sees_everything(units):
+    w = units
+    Issue.objects.create(
+        project=w.sj_project,
+        title="用地",
+        category=category(),
+        lead_unit=w.sj_bureau,
+        raised_on=timezone.localdate(),
+    )
+    board = IssueFilter(queryset=Issue.objects.all(), user=w.admin)
+    choices = set(board.filters["unit"].queryset)
+    assert w.sj_bureau in choices
+    assert w.other_enterprise not in choices
+
+
+def test_an_inspection_rectification_unit_is_of_the_project_chain(units):
+    w = units
+    form = InspectionAnswersForm(project=w.sj_project)
+    choices = offered(form, "lead_unit")
+    assert {w.sj_bureau, w.enterprise, w.hq} <= choices
+    assert w.other_enterprise not in choices

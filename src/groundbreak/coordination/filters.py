@@ -66,7 +66,13 @@ class IssueFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user=None, today=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.today = today or timezone.localdate()
-        if user is not None and not sees_everything(user):
+        if user is not None and sees_everything(user):
+            # Units that lead or help on any issue, not every enterprise of the territory.
+            co_units = Issue.co_units.through.objects.values("unit")
+            self.filters["unit"].queryset = Unit.objects.filter(
+                Q(pk__in=Issue.objects.values("lead_unit")) | Q(pk__in=co_units)
+            )
+        elif user is not None:
             visible = Project.objects.for_user(user)
             self.filters["area"].queryset = _areas_for(user)
             self.filters["project"].queryset = visible.order_by("code")

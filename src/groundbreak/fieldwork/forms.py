@@ -10,6 +10,7 @@ from groundbreak.fieldwork.actions import Answer, clean_photo
 from groundbreak.fieldwork.choices import Result
 from groundbreak.fieldwork.models import Checklist
 from groundbreak.org.models import Unit
+from groundbreak.org.queries import responsible_unit_choices
 from groundbreak.portfolio.forms import DateInput
 from groundbreak.portfolio.models import Project
 
@@ -75,9 +76,14 @@ class InspectionAnswersForm(forms.Form):
     def __init__(self, *args, items=(), project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        self.fields["lead_unit"].queryset = _units()
         if project is not None:
+            # The government units of the project's area chain and its own units (org.queries).
+            self.fields["lead_unit"].queryset = responsible_unit_choices(
+                areas=(project.area_id, project.zone_id), also=(project.owner_unit_id, project.responsible_unit_id)
+            )
             self.fields["lead_unit"].initial = project.responsible_unit_id
+        else:
+            self.fields["lead_unit"].queryset = _units()
         for item in self.items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
                 label=item.display_name, choices=Result.choices, widget=forms.RadioSelect
