@@ -19,21 +19,30 @@ def _entries(project):
     )
 
 
+def _queries_of_save(instance) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        instance.save()
+    return len(ctx.captured_queries)
+
+
 def test_locked_saves_log_the_same_changes_without_a_second_read(world):
     before = len(_entries(world.sj_project))
     with transaction.atomic():
+        plain = Project.objects.select_for_update().get(pk=world.sj_project.pk)
+        plain.description = "先改说明"
+        read_again = _queries_of_save(plain)
         project = Project.objects.select_for_update().get(pk=world.sj_project.pk)
         remember_locked(project)
         old_name = project.name
         project.name = "新名称"
-        with CaptureQueriesContext(connection) as ctx:
-            project.save()
-        assert not any(q["sql"].startswith("SELECT") and "portfolio_project" in q["sql"] for q in ctx.captured_queries)
+        assert _queries_of_save(project) == read_again - 1  # the change log's read of the row
         project.description = "二次修改"
         project.save()
-    first, second = _entries(world.sj_project)[before:]
-    assert first.changes["name"] == {"before": old_name, "after": "新名称"}
-    assert "description" in second.changes and "name" not in second.changes
+    first, second, third = _entries(world.sj_project)[before:]
+    assert first.changes["description"]["after"] == "先改说明"
+    assert second.changes == {"name": {"before": old_name, "after": "新名称"}}
+    assert third.changes["description"] == {"before": "先改说明", "after": "二次修改"}
+    assert "name" not in third.changes
     assert verify().ok
 
 
