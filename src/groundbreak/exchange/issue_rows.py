@@ -327,6 +327,8 @@ class IssuePlanner(Planner):
 
     def _assignment(self, row: Row, issue: Issue, data: dict) -> tuple[list, dict]:
         """The changes of the issue's assignment the row asks for (checked), and assign_issue's arguments."""
+        if row.failed & {"lead_unit", "co_units", "responsible_person", "deadline"}:
+            return [], {}  # already wrong: one error says it
         current_co = sorted(issue.co_units.all(), key=lambda unit: unit.pk)
         lead = data["lead_unit"] if "lead_unit" in data else issue.lead_unit
         co_units = data["co_units"] if "co_units" in data else current_co
