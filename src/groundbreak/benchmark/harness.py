@@ -674,7 +674,10 @@ def run_post_only(args, plan: dict, plan_path: Path, work: Path) -> dict:
         "database": settings.DATABASES["default"]["NAME"],
         "write": write,
         "write_check": {"drafts_available": len(posted), "submitted_in_db": submitted},
-        "worker_cpu_ms_per_request": round(cpu * 1000 / w["count"], 1) if w["count"] else None,
+        # Requests still in flight when locust stops are not in its count but were served.
+        "worker_cpu_ms_per_request": round(cpu * 1000 / max(w["count"], submitted), 1)
+        if max(w["count"], submitted)
+        else None,
         "load": [round(x, 1) for x in load_before] + [round(x, 1) for x in os.getloadavg()],
         "command": _command_line(),
     }
