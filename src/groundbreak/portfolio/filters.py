@@ -46,21 +46,18 @@ class ProjectFilter(django_filters.FilterSet):
         """Offer only the areas, units, leaders and key lists of projects the user can see
         (practice 3).
 
-        Each list is a semi-join on the visible projects' ids (`pk IN (SELECT …)`), never a
-        DISTINCT over a join, and the visible projects inside are the plain scoped query, without
-        the list's light annotation or joins. One who sees the whole territory gets the same
-        answer from cheaper sources: the units responsible for any project, the leaders leading
-        any project."""
-        if self._sees_whole_territory(user):
-            projects = Project.objects.all()
-            if not user.scope_area_id:
-                # sees_everything: the areas are all of them already.
-                self.filters["responsible_unit"].queryset = Unit.objects.filter(
-                    pk__in=projects.values("responsible_unit")
-                )
-                return
-        else:
-            projects = Project.objects.for_user(user)
+        Each list is a semi-join on the visible projects (`pk IN (SELECT …)`), never a DISTINCT
+        over a join, and the visible projects inside are the plain scoped query, without the
+        list's light annotation or joins. One who sees everything gets the units responsible for
+        any project (the same answer from a cheaper source), not every enterprise."""
+        from groundbreak.org.permissions import sees_everything
+
+        if sees_everything(user):
+            self.filters["responsible_unit"].queryset = Unit.objects.filter(
+                pk__in=Project.objects.values("responsible_unit")
+            )
+            return
+        projects = Project.objects.for_user(user)
         if user.scope_area_id:
             self.filters["area"].queryset = Area.objects.subtree(user.scope_area)
         else:
@@ -71,17 +68,6 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["lead_leader"].queryset = Person.objects.filter(pk__in=projects.values("lead_leader"))
         memberships = KeyListMembership.objects.filter(project__in=projects.values("pk"))
         self.filters["key_list"].queryset = KeyList.objects.filter(pk__in=memberships.values("key_list"))
-
-    @staticmethod
-    def _sees_whole_territory(user) -> bool:
-        """Whether the user sees every project: sees everything, or is scoped to the one root area."""
-        from groundbreak.org.permissions import sees_everything
-
-        if sees_everything(user):
-            return True
-        if not user.scope_area_id or user.scope_area.parent_id is not None:
-            return False
-        return not Area.objects.filter(parent__isnull=True).exclude(pk=user.scope_area_id).exists()
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
