@@ -2,6 +2,7 @@
 bulk paths, by the daily step and after a change of the thresholds."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -140,4 +141,52 @@ def test_every_stored_light_of_the_demo_equals_the_rules():
     kept = dict(Project.objects.values_list("code", "stored_light"))
     assert set(Project.objects.values_list("light_on", flat=True)) == {today()}
     assert kept == live
+    figures = ("stored_year_plan", "stored_year_ytd", "stored_year_share")
+    from groundbreak.reporting.figures import annual_plan, investment_ytd, latest_accepted
+
+    year = today().year
+    evaluated = Project.objects.annotate(
+        e_plan=annual_plan(year),
+        e_ytd=investment_ytd(year, until=today()),
+        e_share=latest_accepted(year, "year_fraction", until=today()),
+    ).values_list("code", *figures, "e_plan", "e_ytd", "e_share")
+    for code, *values in evaluated:
+        assert values[:3] == values[3:], code
     assert {Light.RED, Light.YELLOW, Light.GREEN} <= set(live.values())
+
+
+def test_accepted_reports_store_the_years_figures_beside_the_light(world, monkeypatch):
+    from tests.insight.conftest import freeze, make_books
+
+    day = freeze(monkeypatch)  # 20 March 2025
+    w = make_books(world)
+    sj = Project.objects.get(pk=w.sj_project.pk)
+    # Plans of 12,000,000 on two lists of 2025 (the larger counts once); accepted 1,000,000 for
+    # January and 2,000,000 for February; February ends on day 59 of 365.
+    assert sj.light_on == day
+    assert (sj.stored_year_plan, sj.stored_year_ytd, sj.stored_year_share) == (
+        Decimal("12000000.00"),
+        Decimal("3000000.00"),
+        Decimal("0.161644"),
+    )
+
+
+def test_the_dashboards_figures_are_the_same_stored_or_evaluated(world, monkeypatch):
+    from groundbreak.insight.figures import with_investment
+    from groundbreak.reporting.figures import annual_plan, investment_ytd, latest_accepted
+    from tests.insight.conftest import freeze, make_books
+
+    day = freeze(monkeypatch)
+    make_books(world)
+    fields = ("year_plan", "year_ytd", "year_share")
+    figures = {row["code"]: row for row in with_investment(Project.objects.all(), day).values("code", *fields)}
+    evaluated = {
+        row["code"]: row
+        for row in Project.objects.annotate(
+            year_plan=annual_plan(day.year),
+            year_ytd=investment_ytd(day.year, until=day),
+            year_share=latest_accepted(day.year, "year_fraction", until=day),
+        ).values("code", *fields)
+    }
+    assert figures == evaluated
+    assert Project.objects.filter(light_on=day).count() >= 3  # the stored side was exercised

@@ -11,7 +11,7 @@ percentages.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -23,6 +23,7 @@ from groundbreak.reporting.lights import thresholds
 STARTED_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.CONSTRUCTION) :]
 COMPLETED_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.COMPLETED) :]
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+SHARE = DecimalField(max_digits=7, decimal_places=6)
 
 
 def with_investment(projects, today: datetime.date):
@@ -30,12 +31,19 @@ def with_investment(projects, today: datetime.date):
     `year_ytd` (accepted investment of the year up to today) and `year_share` (the share of the year elapsed
     at the end of the latest accepted period: the time-proportional target, 序时进度).
 
-    Filtered by primary key, so the light and the joins of the list do not weigh on the sums."""
+    Filtered by primary key, so the light and the joins of the list do not weigh on the sums.
+    Each figure is the one stored with the project's light where that was computed for `today`
+    (portfolio/stored_lights.py, registered by reporting), else evaluated from the reports: the
+    statistics refer to each figure many times, and a stored column costs nothing to repeat."""
     year = today.year
+
+    def stored_or(field, expression, output_field):
+        return Case(When(light_on=today, then=F(field)), default=expression, output_field=output_field)
+
     return Project.objects.filter(pk__in=projects.values("pk")).annotate(
-        year_plan=annual_plan(year),
-        year_ytd=investment_ytd(year, until=today),
-        year_share=latest_accepted(year, "year_fraction", until=today),
+        year_plan=stored_or("stored_year_plan", annual_plan(year), MONEY),
+        year_ytd=stored_or("stored_year_ytd", investment_ytd(year, until=today), MONEY),
+        year_share=stored_or("stored_year_share", latest_accepted(year, "year_fraction", until=today), SHARE),
     )
 
 

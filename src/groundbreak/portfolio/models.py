@@ -118,6 +118,12 @@ class Project(BilingualNameMixin, TimeStampedModel):
     # read it instead of evaluating the rules for every project.
     stored_light = models.CharField(max_length=10, choices=Light.choices, null=True, blank=True, editable=False)
     light_on = models.DateField(null=True, blank=True, editable=False)
+    # Figures other apps store beside the light, for the year of `light_on` and up to that day
+    # (reporting: the annual plan, accepted investment to date, share of the year of the latest
+    # accepted period), so that dashboards sum them instead of evaluating them per project.
+    stored_year_plan = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True, editable=False)
+    stored_year_ytd = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True, editable=False)
+    stored_year_share = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

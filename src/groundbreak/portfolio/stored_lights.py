@@ -43,6 +43,26 @@ class _Input:
 
 _inputs: dict[type, _Input] = {}
 
+# Stored figure field -> function(today) giving its expression over Project (see register_stored_figure).
+_figures: dict[str, Callable] = {}
+
+
+def register_stored_figure(field: str, expression: Callable[[datetime.date], object]) -> None:
+    """Store `expression(today)` in Project.`field` whenever the light is stored (same inputs, same
+    day): for figures of the light's inputs that pages aggregate over many projects."""
+    _figures[field] = expression
+
+
+def stored_values(today: datetime.date, settings=None) -> dict:
+    """The UPDATE that stores a project's light and figures for `today`."""
+    from groundbreak.portfolio.lights import light_expression
+
+    return {
+        "stored_light": light_expression(today, settings),
+        **{field: expression(today) for field, expression in _figures.items()},
+        "light_on": today,
+    }
+
 
 def register_light_input(
     model: type,
@@ -118,7 +138,6 @@ def refresh_lights(project_ids: Iterable[int], today: datetime.date | None = Non
     """Recompute and store the lights of these projects and of their parents (a parent shows its
     phases), in the current transaction; how many rows were written. Bulk writes, which send no
     signals, call it with the projects they touched."""
-    from groundbreak.portfolio.lights import light_expression
     from groundbreak.portfolio.models import LightSettings, Project
 
     ids = sorted({pk for pk in project_ids if pk is not None})
@@ -130,9 +149,7 @@ def refresh_lights(project_ids: Iterable[int], today: datetime.date | None = Non
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         parents = Project.objects.filter(pk__in=chunk, parent__isnull=False).values("parent_id")
-        written += Project.objects.filter(Q(pk__in=chunk) | Q(pk__in=parents)).update(
-            stored_light=light_expression(today, settings), light_on=today
-        )
+        written += Project.objects.filter(Q(pk__in=chunk) | Q(pk__in=parents)).update(**stored_values(today, settings))
     return written
 
 
@@ -157,12 +174,9 @@ def refresh_stale_lights(today: datetime.date | None = None) -> int:
 
 
 def _refresh_exactly(ids, today):
-    from groundbreak.portfolio.lights import light_expression
     from groundbreak.portfolio.models import LightSettings, Project
 
-    return Project.objects.filter(pk__in=ids).update(
-        stored_light=light_expression(today, LightSettings.current()), light_on=today
-    )
+    return Project.objects.filter(pk__in=ids).update(**stored_values(today, LightSettings.current()))
 
 
 def mark_all_stale() -> None:

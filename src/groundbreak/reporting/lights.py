@@ -77,7 +77,11 @@ def _key_list_projects(key_list):
 
 def register_reporting_rules() -> None:
     from groundbreak.portfolio.models import KeyList, KeyListMembership
-    from groundbreak.portfolio.stored_lights import register_global_light_input, register_light_input
+    from groundbreak.portfolio.stored_lights import (
+        register_global_light_input,
+        register_light_input,
+        register_stored_figure,
+    )
     from groundbreak.reporting.models import Report, ReportingRound
 
     # Investment to date counts accepted reports of rounds by their year and period; the annual
@@ -94,6 +98,9 @@ def register_reporting_rules() -> None:
     )
     register_light_input(KeyList, _key_list_projects, fields=("year",))
     register_global_light_input(ReportingLightSettings)
+    register_stored_figure("stored_year_plan", lambda today: annual_plan(today.year))
+    register_stored_figure("stored_year_ytd", lambda today: investment_ytd(today.year, until=today))
+    register_stored_figure("stored_year_share", lambda today: latest_accepted(today.year, "year_fraction", until=today))
     register_light_rule(
         "investment_behind",
         _("investment is behind the time-proportional target"),
