@@ -83,6 +83,9 @@ def test_issue_refusals(world, http, token_for):
     assert unknown.status == 422 and "category" in unknown.body["errors"]
     early = _issue_body(world, deadline=(TODAY() - datetime.timedelta(days=30)).isoformat())
     assert http("POST", f"{BASE}/projects/SJ-001/issues", early, token=coordinator).status == 422
+    for field, value in (("co_units", [2**70]), ("lead_unit", 2**70), ("responsible_person", 0)):
+        absurd = http("POST", f"{BASE}/projects/SJ-001/issues", _issue_body(world, **{field: value}), token=coordinator)
+        assert absurd.status == 422 and any(key.startswith(field) for key in absurd.body["errors"]), absurd.body
     assert Issue.objects.count() == 1 and not IssueResponse.objects.exists()
 
 

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from groundbreak.api.idempotency import idempotent
 from groundbreak.api.pagination import Page, PageParams, paginate
-from groundbreak.api.schemas import InputSchema
+from groundbreak.api.schemas import InputSchema, RecordId
 from groundbreak.coordination import actions
 from groundbreak.coordination.choices import OPEN_STATUSES, IssueSource, IssueStatus, Severity
 from groundbreak.coordination.filters import IssueFilter
@@ -115,9 +115,9 @@ class IssueIn(InputSchema):
     severity: Severity = Severity.NORMAL
     source: IssueSource = IssueSource.UNIT
     raised_on: datetime.date | None = Field(None, description="Today when not given.")
-    lead_unit: int | None = Field(None, description="A unit id; with a deadline, assigns the issue at once.")
-    co_units: list[int] = Field(default_factory=list, max_length=50)
-    responsible_person: int | None = None
+    lead_unit: RecordId | None = Field(None, description="A unit id; with a deadline, assigns the issue at once.")
+    co_units: list[RecordId] = Field(default_factory=list, max_length=50)
+    responsible_person: RecordId | None = None
     deadline: datetime.date | None = None
 
 

@@ -1,6 +1,6 @@
 """Shared pieces of the API's schemas: input that refuses NUL characters, the problem shape."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import model_validator
@@ -14,6 +14,11 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(_has_nul(v) for v in value)
     return False
+
+
+# A record id in a request body: positive and within a database bigint, so that an absurd number is
+# a field error (422) rather than a value SQLite cannot even bind.
+RecordId = Annotated[int, Field(gt=0, le=2**63 - 1)]
 
 
 class InputSchema(Schema):
