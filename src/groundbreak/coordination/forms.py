@@ -44,18 +44,16 @@ class MultipleFileField(forms.FileField):
 
 
 UNIT_ERRORS = {
-    "invalid_choice": _(
-        "Choose a government unit of the project's area, or the project's own owner or responsible unit."
-    ),
+    "invalid_choice": _("Choose a government unit, or the project's own owner or responsible unit."),
     "invalid_pk_value": _("“%(pk)s” is not a unit."),
 }
 
 
 def _project_units(project, keep=()):
-    """The units offered for work on one project (the rule lives in org.queries)."""
-    return responsible_unit_choices(
-        areas=(project.area_id, project.zone_id), also=(project.owner_unit_id, project.responsible_unit_id), keep=keep
-    )
+    """The units offered for work on one project's issue (the rule lives in org.queries): any
+    government unit — a difficulty may need a neighbouring district's bureau as a co-unit — and the
+    project's own units; never every enterprise."""
+    return responsible_unit_choices(also=(project.owner_unit_id, project.responsible_unit_id), keep=keep)
 
 
 def _units_for(user, *, projects=None, keep=()):
@@ -215,12 +213,9 @@ class OutcomeIssueForm(_AssignFields):
         super().__init__(*args, **kwargs)
         projects = projects if projects is not None else Project.objects.none()
         self.fields["project"].queryset = projects
-        # The government units of the projects' areas and the projects' own units.
+        # Any government unit and the projects' own units (org.queries).
         self.set_units(
-            responsible_unit_choices(
-                areas=(projects.values("area"), projects.values("zone")),
-                also=(projects.values("owner_unit"), projects.values("responsible_unit")),
-            )
+            responsible_unit_choices(also=(projects.values("owner_unit"), projects.values("responsible_unit")))
         )
 
 
