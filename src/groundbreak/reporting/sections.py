@@ -17,7 +17,9 @@ def reports_section_context(request, project, page_context) -> dict:
     today = page_context["today"]
     year = today.year
     reports = list(
-        Report.objects.filter(Q(project=project) | Q(project__parent=project))
+        # `project_id IN (the project and its phases)`: an OR across the join to projects would
+        # scan every report (0.8 s at province scale); this is two index probes.
+        Report.objects.filter(project__in=Project.objects.filter(Q(pk=project.pk) | Q(parent=project)).values("pk"))
         .select_related("round__area", "project", "working", "accepted")
         .order_by("-round__period_end", "project__code")[:LATEST]
     )
