@@ -190,3 +190,19 @@ def test_the_dashboards_figures_are_the_same_stored_or_evaluated(world, monkeypa
     }
     assert figures == evaluated
     assert Project.objects.filter(light_on=day).count() >= 3  # the stored side was exercised
+
+
+def test_tick_lights_only_stores_the_days_lights_and_runs_no_check(world):
+    import io
+
+    from django.core.management import call_command
+
+    from groundbreak.notify.models import DailyRun
+
+    overdue_node(world.sj_project)
+    Project.objects.update(light_on=today() - DAY)
+    out = io.StringIO()
+    call_command("tick", "--lights-only", stdout=out)
+    assert "warning lights: 2 recomputed" in out.getvalue()
+    assert stored(world.sj_project) == (Light.RED, today())
+    assert not DailyRun.objects.exists()

@@ -1,5 +1,6 @@
-"""`groundbreak tick`: the daily checks, then a sweep of due deliveries. Run it from cron once a
-day (`5 7 * * * groundbreak tick`); running it again the same day repeats nothing."""
+"""`groundbreak tick`: the warning lights for the new day, the daily checks, then a sweep of due
+deliveries. Run it from cron once a day (`5 7 * * * groundbreak tick`, and `5 0 * * * groundbreak
+tick --lights-only` for the lights at midnight); running it again the same day repeats nothing."""
 
 import datetime
 
@@ -19,12 +20,19 @@ class Command(BaseCommand):
             help="run the checks for this date (YYYY-MM-DD) instead of today, e.g. to catch up a missed day",
         )
         parser.add_argument("--no-send", action="store_true", help="run the checks but leave sending to the worker")
+        parser.add_argument(
+            "--lights-only",
+            action="store_true",
+            help="only recompute the stored warning lights for today (cron it just after midnight)",
+        )
 
-    def handle(self, *args, date=None, no_send=False, **options):
+    def handle(self, *args, date=None, no_send=False, lights_only=False, **options):
         from groundbreak.portfolio.stored_lights import refresh_stale_lights
 
         if date is None:
             self.stdout.write(f"warning lights: {refresh_stale_lights()} recomputed")
+        if lights_only:
+            return
         results = run_daily_checks(date)
         for result in results:
             if result.status == "ran":
