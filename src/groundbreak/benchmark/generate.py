@@ -109,6 +109,11 @@ class Generator:
 
         if Project.objects.exists():
             raise SystemExit("The database already holds projects: generate into an empty, migrated database.")
+        if connection.vendor == "postgresql" and not self.dry:
+            # The bench settings cancel statements after 35 s (a page that slow is a finding); a
+            # bulk load of 500,000 rows on a busy machine may take longer and must not be cancelled.
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
         started = time.perf_counter()
         with transaction.atomic():
             self.reference_data()
