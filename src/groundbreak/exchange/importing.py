@@ -19,6 +19,7 @@ from groundbreak.audit.context import acting_as
 from groundbreak.exchange.matching import MatchError
 from groundbreak.exchange.reading import Table
 from groundbreak.exchange.values import CellError, is_blank, shown, text
+from groundbreak.exchange.values import code as project_code
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Preview pages and stored previews list this many rows of each table; counts are always exact.
@@ -204,6 +205,17 @@ class Planner:
 
     def plan_row(self, row: Row, plan: Plan) -> Operation | None:
         raise NotImplementedError
+
+    def project_of(self, row: Row, projects: dict):
+        """The project the row's "project" column names among `projects` (the user's, by code), or
+        None with the row's error: a missing code and one outside the scope read the same way."""
+        code = project_code(row.raw("project"))
+        project = projects.get(code)
+        if not code:
+            row.error("project", _("Give the project's code."))
+        elif project is None:
+            row.error("project", _("No project %(code)s in your scope.") % {"code": code})
+        return project
 
     def finish(self, plan: Plan, rows: dict[int, Row]) -> None:
         """Checks across rows (duplicates, references between new rows)."""

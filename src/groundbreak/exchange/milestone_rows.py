@@ -79,12 +79,7 @@ class MilestonePlanner(Planner):
 
     def plan_row(self, row: Row, plan):
         """Read the row; matching waits for `finish`, as several rows may name one kind of node."""
-        code = values.code(row.raw("project"))
-        project = self.projects.get(code)
-        if not code:
-            row.error("project", _("Give the project's code."))
-        elif project is None:
-            row.error("project", _("No project %(code)s in your scope.") % {"code": code})
+        project = self.project_of(row, self.projects)
         kind = row.find("kind", self.lookups.kinds)
         if kind is None and "kind" not in row.failed:
             row.error("kind", _("Give the node kind."))

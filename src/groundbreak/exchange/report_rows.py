@@ -182,12 +182,7 @@ class ReportPlanner(Planner):
         self.claimed: dict[int, int] = {}  # report pk → the row that names it
 
     def plan_row(self, row: Row, plan) -> Operation | None:
-        code = values.code(row.raw("project"))
-        project = self.projects.get(code)
-        if not code:
-            row.error("project", _("Give the project's code."))
-        elif project is None:
-            row.error("project", _("No project %(code)s in your scope.") % {"code": code})
+        project = self.project_of(row, self.projects)
         period = row.read("period", parse_period)
         if period is None and "period" not in row.failed:
             row.error("period", _("Give the period, like 2025-03."))
