@@ -1,6 +1,6 @@
 """Import benchmark: a 10,000-row project workbook, previewed and applied as a city coordinator.
 
-    uv run python bench/import_projects.py [--rows 10000] [--seed 2026] [--keep]
+    uv run python bench/import_projects.py [--rows 10000] [--seed 2026] [--keep] [--profile FILE]
 
 Runs against the configured database (GROUNDBREAK_DATA_DIR or DATABASE_URL; it is migrated
 first). The areas, units and leaders the rows name are created for the run; without --keep
@@ -10,6 +10,7 @@ The file is generated from a fixed seed, so runs compare.
 
 import argparse
 import contextlib
+import cProfile
 import datetime
 import io
 import os
@@ -108,11 +109,15 @@ def workbook_bytes(rows: int, rng: random.Random, prefix: str, refs) -> bytes:
 
 
 @contextlib.contextmanager
-def timed(label: str, results: dict, counter: QueryCounter):
+def timed(label: str, results: dict, counter: QueryCounter, profiler=None):
     """Wall time, CPU time of this process (the machine may be busy with other work) and queries."""
     queries = counter.count
     start, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
     yield
+    if profiler is not None:
+        profiler.disable()
     results[label] = (time.perf_counter() - start, time.process_time() - cpu, counter.count - queries)
 
 
@@ -122,6 +127,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="commit the import instead of rolling it back")
     parser.add_argument("--preview-only", action="store_true", help="stop after the preview")
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile statistics of read, preview and apply")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundbreak.settings")
@@ -142,6 +148,7 @@ def main(argv=None) -> int:
     prefix = "BENCH"
     results: dict[str, tuple[float, float, int]] = {}
     counter = QueryCounter()
+    profiler = cProfile.Profile() if args.profile else None
     database = settings.DATABASES["default"]
     print(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
     try:
@@ -151,9 +158,9 @@ def main(argv=None) -> int:
                 user = refs[-1]
                 with timed("generate xlsx", results, counter):
                     data = workbook_bytes(args.rows, rng, prefix, refs)
-                with timed("read xlsx", results, counter):
+                with timed("read xlsx", results, counter, profiler):
                     table = read_table(PROJECT_SHEET, io.BytesIO(data), "bench.xlsx")
-                with timed("preview", results, counter):
+                with timed("preview", results, counter, profiler):
                     plan = importing.preview("projects", table, user=user)
                 if plan.errors:
                     for error in plan.errors[:20]:
@@ -162,7 +169,7 @@ def main(argv=None) -> int:
                     return 1
                 result = {"create": 0}
                 if not args.preview_only:
-                    with timed("apply (check again + write)", results, counter):
+                    with timed("apply (check again + write)", results, counter, profiler):
                         _plan, result = importing.apply("projects", table, user=user, expected_digest=plan.digest())
                 if not args.keep:
                     raise Rollback
@@ -184,6 +191,10 @@ def main(argv=None) -> int:
         f"(wall {verdict}, CPU {cpu_verdict} the {TARGET_SECONDS:.0f} s target)"
     )
     print("rolled back" if not args.keep else "kept")
+    if profiler is not None:
+        # The profiler's own cost makes these steps two to three times slower than above.
+        profiler.dump_stats(args.profile)
+        print(f"profile written to {args.profile} (read it with: python -m pstats {args.profile})")
     return 0
 
 

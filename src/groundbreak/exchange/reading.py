@@ -8,7 +8,6 @@ the row the user sees.
 import codecs
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -89,32 +88,29 @@ def count_rows(file, name: str = "") -> int:
         data = file.read()
         file.seek(0)
         return max(0, data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1)
-    workbook = _open_workbook(file)
     try:
-        worksheet = _data_sheet(workbook)
-        # Excel, WPS and openpyxl all write the sheet's dimension, read without parsing the rows.
-        size = worksheet.max_row
-        if size is None:
-            size = sum(1 for _ in worksheet.iter_rows(values_only=True))
-        return max(0, size - 1)
+        worksheet = _data_sheet(file)
+        # The sheet's extent: its last row with data, blank rows above the header included.
+        end = worksheet.end
+        return max(0, (end[0] + 1 if end else 0) - 1)
     finally:
-        workbook.close()
         file.seek(0)
 
 
-def _open_workbook(file):
-    import openpyxl
+def _data_sheet(file):
+    """The first visible sheet: templates and exports keep their data there and lists on a hidden one."""
+    import python_calamine
 
     try:
-        return openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(file)
+        visible = [
+            index
+            for index, sheet in enumerate(workbook.sheets_metadata)
+            if sheet.visible == python_calamine.SheetVisibleEnum.Visible
+        ]
+        return workbook.get_sheet_by_index(visible[0] if visible else 0)
+    except (python_calamine.CalamineError, OSError, ValueError) as error:
         raise FileError(_("The file could not be read as an Excel workbook (.xlsx).")) from error
-
-
-def _data_sheet(workbook):
-    # Templates and exports keep their data on the first sheet and lists on a hidden one.
-    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"] or workbook.worksheets
-    return visible[0]
 
 
 def _row_limit() -> int:
@@ -126,17 +122,22 @@ def _too_many_rows() -> FileError:
 
 
 def _xlsx_rows(file):
-    workbook = _open_workbook(file)
-    try:
-        rows = []
-        # Stop early on a huge sheet rather than reading all of it to refuse it afterwards.
-        for row in _data_sheet(workbook).iter_rows(values_only=True):
-            rows.append(tuple(row))
-            if len(rows) > _row_limit():
-                raise _too_many_rows()
-        return rows
-    finally:
-        workbook.close()
+    # Read with calamine (Rust): several times faster than openpyxl on a 10,000-row sheet.
+    # Stop early on a huge sheet rather than reading all of it to refuse it afterwards.
+    limit = _row_limit()
+    rows = [tuple(map(_cell, row)) for row in _data_sheet(file).to_python(skip_empty_area=False, nrows=limit + 1)]
+    if len(rows) > limit:
+        raise _too_many_rows()
+    return rows
+
+
+def _cell(value):
+    """A cell as openpyxl gives it: None when empty, whole numbers as int (calamine gives floats)."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def decode_csv(data: bytes) -> str:

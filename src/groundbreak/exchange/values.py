@@ -1,6 +1,6 @@
 """Reading one cell's value as typed by a person in Excel or a CSV file, and writing it back.
 
-Cells arrive as openpyxl gives them (str, int, float, datetime …) or as CSV text. Parsers raise
+Cells arrive as the xlsx reader gives them (str, int, float, date, datetime …) or as CSV text. Parsers raise
 CellError with a message for the user; nothing here touches the database.
 """
 
