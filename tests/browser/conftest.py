@@ -13,7 +13,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("GROUNDBREAK_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

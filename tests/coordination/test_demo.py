@@ -14,7 +14,13 @@ def test_the_demo_tells_the_seeds_story(db, media):
     assert engagements["科技城集中发展区现场办公会"] == "office_meeting"
     assert engagements["亚太路科创带重点产业项目现场调研"] == "site_visit"
     # The four visits and meetings of the seeds, and the demo's one safety inspection (fieldwork).
-    assert sorted(engagements.values()) == ["inspection", "office_meeting", "office_meeting", "site_visit", "site_visit"]
+    assert sorted(engagements.values()) == [
+        "inspection",
+        "office_meeting",
+        "office_meeting",
+        "site_visit",
+        "site_visit",
+    ]
     science_city = Engagement.objects.get(title="科技城集中发展区现场办公会")
     assert sorted(science_city.projects.values_list("code", flat=True)) == ["MY-HKC-85", "MY-JZAZ", "MY-KJCDD"]
     assert science_city.chair.title.startswith("绵阳市委书记")

@@ -55,6 +55,7 @@ def test_compiled_catalog_matches_the_source():
     entries, _fuzzy = read_po(LOCALE / "django.po")
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+
     def compiled_text(context, msgid):
         return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
 

@@ -473,6 +473,24 @@ def test_a_row_refused_while_applying_undoes_the_whole_file(world, monkeypatch):
     assert snapshot() == before
 
 
+def test_a_confirmed_apply_leaves_cell_checks_to_the_action_which_still_refuses_a_bad_cell(world):
+    # A confirmed preview already checked the same cells, so apply does not check their formats
+    # again; should a bad cell get through anyway, the action's own validation refuses the row.
+    rows = [{"code": "SJ-040", **NEW}, {"code": "SJ-041", **NEW, "name": "长" * 300}]
+    previewed = preview("projects", xlsx_bytes("projects", rows), world.coordinator)
+    assert errors_at(previewed) == {(3, "name")}
+    planner = importing.planner_for("projects", world.coordinator)
+    planner.cells_checked = True
+    plan = planner.plan(table("projects", xlsx_bytes("projects", rows)))
+    assert plan.ok and len(plan.operations) == 2
+    before = snapshot()
+    with pytest.raises(importing.ImportFailed) as failure:
+        planner.apply(plan)
+    (error,) = failure.value.errors
+    assert (error.row, error.key) == (3, "name") and "at most 200 characters" in error.message
+    assert snapshot() == before
+
+
 def test_data_changed_since_the_preview_is_shown_again_before_anything_is_written(login, world):
     data = xlsx_bytes("projects", [{"code": "SJ-001", "name": "新名称"}], headers=["code", "name"])
     client = login(world.coordinator)

@@ -133,7 +133,11 @@ class Row:
         return self.table.has(key)
 
     def raw(self, key: str):
-        return self.table.cell(self.cells, key) if self.has(key) else None
+        # Table.cell, inlined: this runs for every cell of every row, twice per import.
+        column = self.table.columns.get(key)
+        if column is None:
+            return None
+        return self.cells[column[0]] if column[0] < len(self.cells) else None
 
     def error(self, key: str | None, message: str, *, value=None) -> None:
         if key and key in self.table.columns:
@@ -199,6 +203,9 @@ class Planner:
 
     def __init__(self, user):
         self.user = user
+        # Set when the same file's preview was confirmed: checks that depend only on the cells
+        # (formats, lengths) gave no error then and cannot give one now; the actions check again.
+        self.cells_checked = False
 
     def prepare(self, table: Table) -> None:
         """Load, once, everything rows are checked against (no per-row queries)."""
@@ -328,6 +335,7 @@ def apply(
     (`expected_digest`), and ImportFailed when an action refuses a row: nothing is written then.
     """
     planner = planner_for(kind, user)
+    planner.cells_checked = expected_digest is not None
     plan = planner.plan(table, check_progress)
     if not plan.ok or (expected_digest and plan.digest() != expected_digest):
         raise PlanChanged(plan)

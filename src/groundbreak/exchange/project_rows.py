@@ -80,6 +80,7 @@ def _fingerprint(value):
 class ProjectPlanner(Planner):
     def prepare(self, table):
         self.lookups = Lookups()
+        self.readers = self._readers(table)
         self.row_codes = {values.code(table.cell(cells, "code")) for _, cells in table.rows} - {""}
         referenced = set(self.row_codes)
         if table.has("parent"):
@@ -122,35 +123,42 @@ class ProjectPlanner(Planner):
 
     def _read_fields(self, row: Row, code: str) -> dict:
         fields = {}
-        for column in PROJECT_SHEET.columns:
-            key = column.key
-            if key in ("code", "stage") or not row.has(key):
-                continue
-            raw = row.raw(key)
-            if key in TEXT_FIELDS:
-                value = values.text(raw)
-            elif key == "investment_code":
-                value = values.code(raw)
-            elif key == "category":
-                choice = row.find(key, self.lookups.categories)
-                value = choice.value if choice else ""
-            elif key in REFERENCES:
-                value = row.find(key, getattr(self.lookups, REFERENCES[key]))
-            elif key == "latitude":
-                value = row.read(key, values.parse_coordinate, 90)
-            elif key == "longitude":
-                value = row.read(key, values.parse_coordinate, 180)
-            elif key == "total_investment":
-                value = row.read(key, values.parse_money)
-            elif key in ("planned_start", "planned_end"):
-                value = row.read(key, values.parse_date)
-            else:  # parent
-                value = self._read_parent(row, code)
+        for key, read in self.readers:
+            value = read(row, key, code)
             if key not in row.failed:
                 fields[key] = value
         return fields
 
-    def _read_parent(self, row: Row, code: str):
+    def _readers(self, table) -> list:
+        """(column key, reader) for the file's columns that set fields, chosen once per file."""
+        readers = []
+        for column in PROJECT_SHEET.columns:
+            key = column.key
+            if key in ("code", "stage") or not table.has(key):
+                continue
+            if key in TEXT_FIELDS:
+                read = _read_text
+            elif key == "investment_code":
+                read = _read_code
+            elif key == "category":
+                read = self._read_category
+            elif key in REFERENCES:
+                read = self._read_reference
+            elif key in PARSERS:
+                read = _read_parsed
+            else:  # parent
+                read = self._read_parent
+            readers.append((key, read))
+        return readers
+
+    def _read_category(self, row: Row, key: str, code: str) -> str:
+        choice = row.find(key, self.lookups.categories)
+        return choice.value if choice else ""
+
+    def _read_reference(self, row: Row, key: str, code: str):
+        return row.find(key, getattr(self.lookups, REFERENCES[key]))
+
+    def _read_parent(self, row: Row, key: str, code: str):
         parent_code = values.code(row.raw("parent"))
         if not parent_code:
             return None
@@ -218,6 +226,8 @@ class ProjectPlanner(Planner):
         ten thousand rows is most of the preview's time. The action's `full_clean` checks the
         whole record again when it writes.
         """
+        if self.cells_checked:
+            return
         for key, value in fields.items():
             if key in FOREIGN_KEYS or key in row.failed or value in (None, ""):
                 continue
@@ -461,6 +471,27 @@ class ProjectPlanner(Planner):
     def field_columns(self) -> dict[str, str]:
         names = {c.key: c.key for c in PROJECT_SHEET.columns}
         return {**names, "to_stage": "stage", "on": "stage"}
+
+
+PARSERS = {
+    "latitude": (values.parse_coordinate, 90),
+    "longitude": (values.parse_coordinate, 180),
+    "total_investment": (values.parse_money,),
+    "planned_start": (values.parse_date,),
+    "planned_end": (values.parse_date,),
+}
+
+
+def _read_text(row: Row, key: str, code: str) -> str:
+    return values.text(row.raw(key))
+
+
+def _read_code(row: Row, key: str, code: str) -> str:
+    return values.code(row.raw(key))
+
+
+def _read_parsed(row: Row, key: str, code: str):
+    return row.read(key, *PARSERS[key])
 
 
 def _node(parent):

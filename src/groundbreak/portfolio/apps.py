@@ -12,14 +12,17 @@ class PortfolioConfig(AppConfig):
         from groundbreak.portfolio import models
         from groundbreak.portfolio.lights import register_portfolio_light_inputs, register_portfolio_rules
 
-        track(models.Project, exclude=(
+        track(
+            models.Project,
+            exclude=(
                 "version",
                 "stored_light",
                 "light_on",
                 "stored_year_plan",
                 "stored_year_ytd",
                 "stored_year_share",
-            ),)
+            ),
+        )
         track(models.KeyFigure, parent="project")
         track(models.KeyList)
         track(models.KeyListMembership, parent="project")
