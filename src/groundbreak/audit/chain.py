@@ -33,6 +33,7 @@ digest to keep on paper or send by mail, and a daily task stores one in `ChainHe
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 
@@ -138,11 +139,15 @@ def _locked_head(using: str) -> ChainHead:
     return ChainHead.objects.using(using).select_for_update().get(pk=HEAD_PK)
 
 
+@functools.cache
+def _max_lengths() -> list[tuple[str, int]]:
+    return [(name, ObjectChange._meta.get_field(name).max_length) for name in _STRING_FIELDS]
+
+
 def _prepare(entry: ObjectChange) -> bool:
     """Cut and convert the entry to what the database keeps; whether its changes hold a float."""
-    for name in _STRING_FIELDS:
+    for name, max_length in _max_lengths():
         # What is hashed must be what the column keeps.
-        max_length = ObjectChange._meta.get_field(name).max_length
         setattr(entry, name, (getattr(entry, name) or "")[:max_length])
     # Hash exactly what the database will give back: tuples become lists, keys strings.
     floats = []

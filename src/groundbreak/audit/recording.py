@@ -94,12 +94,12 @@ def _labels(field, value, related=None, cache: dict | None = None) -> dict:
     the reader's language without lookups, and still names a record deleted since. Choice labels
     are not stored: they are translated when shown. `related` is the record when the caller has it
     (no query); otherwise it is fetched once. `cache` keeps labels across the entries of a bulk write."""
-    from django.conf import settings
-    from django.utils import translation
-
     key = (field.related_model, value)
     if cache is not None and key in cache:
         return dict(cache[key])
+    from django.conf import settings
+    from django.utils import translation
+
     if related is None or related.pk != value:
         related = field.related_model._default_manager.filter(pk=value).order_by().first()
     labels = {}

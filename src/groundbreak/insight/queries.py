@@ -14,17 +14,13 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    Func,
-    IntegerField,
     Max,
-    OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Substr
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -279,41 +275,51 @@ def board_url(base_filters: dict, **filters) -> str:
     return reverse("coordination:board") + ("?" + urlencode(query, doseq=True) if query else "")
 
 
-def _issue_count(issues, condition) -> Coalesce:
-    """COUNT of `issues` matching `condition`, as a subquery: no GROUP BY, one row."""
-    counted = issues.filter(condition).order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-    return Coalesce(Subquery(counted), Value(0))
-
-
 def issues_by_unit(issues, mapped: dict, today: datetime.date, limit: int = UNITS_SHOWN) -> dict:
     """Open and overdue issues per unit that has them to work on, as lead or co-unit (as the
     board's unit filter has it), the most overdue first, each with links to the board filtered by
-    that unit (two queries). An issue with co-units counts under each of its units."""
+    that unit. An issue with co-units counts under each of its units.
+
+    Grouped counts of the issues each unit leads and of those it helps with, added up here, then
+    the names of the units counted (four queries): a count per unit as a subquery repeated for
+    each of a province's thousands of units did not finish in 30 s."""
     open_issues = Issue.objects.filter(pk__in=issues.values("pk"), status__in=OPEN_STATUSES)
-    works_on = Q(lead_unit=OuterRef("pk")) | Q(
-        pk__in=_CoUnit.objects.filter(unit=OuterRef(OuterRef("pk"))).values("issue")
+    overdue = overdue_q(today)
+    led = (
+        open_issues.filter(lead_unit__isnull=False)
+        .order_by()
+        .values_list("lead_unit")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
     )
-    units = (
-        Unit.objects.filter(
-            Q(pk__in=open_issues.values("lead_unit"))
-            | Q(pk__in=_CoUnit.objects.filter(issue__in=open_issues.values("pk")).values("unit"))
-        )
-        .annotate(
-            open=_issue_count(open_issues, works_on), overdue=_issue_count(open_issues, works_on & overdue_q(today))
-        )
-        .order_by("-overdue", "-open", "name")[:limit]
+    # A co-unit that also leads the issue counts once (the actions never store that, imports might).
+    helped = (
+        _CoUnit.objects.filter(issue__in=open_issues.values("pk"))
+        .exclude(issue__lead_unit=F("unit"))
+        .order_by()
+        .values_list("unit")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(issue__in=open_issues.filter(overdue).values("pk"))))
     )
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for unit, n_open, n_overdue in (*led, *helped):
+        counts[unit][0] += n_open
+        counts[unit][1] += n_overdue
+    names = {
+        pk: (name, name_en)
+        for pk, name, name_en in Unit.objects.filter(pk__in=counts).values_list("pk", "name", "name_en")
+    }
+    ranked = sorted(counts, key=lambda pk: (-counts[pk][1], -counts[pk][0], names[pk][0]))[:limit]
+    units = [(pk, localized(*names[pk]), *counts[pk]) for pk in ranked]
     open_statuses = [str(s) for s in OPEN_STATUSES]
     rows = [
         {
-            "unit": unit.pk,
-            "label": unit.display_name,
-            "open": unit.open,
-            "overdue": unit.overdue,
-            "url": board_url(mapped, unit=unit.pk, status=open_statuses),
-            "overdue_url": board_url(mapped, unit=unit.pk, overdue="on"),
+            "unit": pk,
+            "label": label,
+            "open": n_open,
+            "overdue": n_overdue,
+            "url": board_url(mapped, unit=pk, status=open_statuses),
+            "overdue_url": board_url(mapped, unit=pk, overdue="on"),
         }
-        for unit in units
+        for pk, label, n_open, n_overdue in units
     ]
     totals = issues.order_by().aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
