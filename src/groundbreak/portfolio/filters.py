@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from groundbreak.core.widgets import FastSelect
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.portfolio.choices import Category, Light, Stage, Status
 from groundbreak.portfolio.models import KeyList, KeyListMembership, Project
@@ -12,25 +13,38 @@ from groundbreak.portfolio.models import KeyList, KeyListMembership, Project
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     area = django_filters.ModelChoiceFilter(
-        label=_("Area"), queryset=Area.objects.all(), method="filter_area", empty_label=_("All areas")
+        label=_("Area"),
+        queryset=Area.objects.all(),
+        method="filter_area",
+        empty_label=_("All areas"),
+        widget=FastSelect,
     )
     key_list = django_filters.ModelChoiceFilter(
-        label=_("Key list"), queryset=KeyList.objects.all(), field_name="key_lists", empty_label=_("All key lists")
+        label=_("Key list"),
+        queryset=KeyList.objects.all(),
+        field_name="key_lists",
+        empty_label=_("All key lists"),
+        widget=FastSelect,
     )
     stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("Any status"), widget=FastSelect
+    )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=Category.choices, empty_label=_("All categories")
+        label=_("Category"), choices=Category.choices, empty_label=_("All categories"), widget=FastSelect
     )
     industry = django_filters.CharFilter(label=_("Industry"), lookup_expr="icontains")
     lead_leader = django_filters.ModelChoiceFilter(
-        label=_("Lead leader"), queryset=Person.objects.filter(is_leader=True), empty_label=_("All leaders")
+        label=_("Lead leader"),
+        queryset=Person.objects.filter(is_leader=True),
+        empty_label=_("All leaders"),
+        widget=FastSelect,
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label=_("Responsible unit"), queryset=Unit.objects.all(), empty_label=_("All units")
+        label=_("Responsible unit"), queryset=Unit.objects.all(), empty_label=_("All units"), widget=FastSelect
     )
     light = django_filters.ChoiceFilter(
-        label=_("Light"), choices=Light.choices, method="filter_light", empty_label=_("All lights")
+        label=_("Light"), choices=Light.choices, method="filter_light", empty_label=_("All lights"), widget=FastSelect
     )
 
     class Meta:
