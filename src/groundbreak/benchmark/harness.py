@@ -817,7 +817,8 @@ def write_docs(tables: list[str], preface: str = "") -> None:
     if SECTION in text:
         head, rest = text.split(SECTION, 1)
         intro, _, tail = rest.partition("<!-- results -->")
-        new = head + SECTION + intro + "<!-- results -->\n\n" + preface + body + tail.lstrip("\n")
+        # A blank line between the new tables and the heading of the previous run.
+        new = head + SECTION + intro + "<!-- results -->\n\n" + preface + body.rstrip("\n") + "\n\n" + tail.lstrip("\n")
     else:
         new = (
             text.rstrip("\n")
