@@ -13,8 +13,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     Max,
+    OuterRef,
     Q,
     Subquery,
     Sum,
@@ -38,7 +40,7 @@ from groundbreak.portfolio.models import KeyListMembership, StageChange
 from groundbreak.portfolio.queries import light_counts, stage_counts
 from groundbreak.reporting.choices import OPEN_FOR_FILLING
 from groundbreak.reporting.figures import investment_ytd, latest_accepted, percent
-from groundbreak.reporting.models import Report
+from groundbreak.reporting.models import Report, ReportingRound
 from groundbreak.schedule.models import Milestone
 
 # Rows a chart shows at most: the units with most overdue issues or missing reports, the largest lists.
@@ -353,7 +355,14 @@ def missing_reports(projects, today: datetime.date) -> dict:
     and responsible unit. This period is that of the latest round ended by today holding a report
     of the projects; every area's round of that period counts. One aggregate query."""
     reports = Report.objects.filter(project__in=projects.values("pk"))
-    latest = reports.filter(round__period_end__lte=today).order_by("-round__period_end").values("round__period_end")[:1]
+    # The rounds newest first, each asked whether it holds one of the reports: the first that does
+    # ends the search (sorting every report of a province by its round's end took 0.27 s).
+    latest = (
+        ReportingRound.objects.filter(period_end__lte=today)
+        .filter(Exists(reports.filter(round=OuterRef("pk"))))
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
     missing = Q(status__in=OPEN_FOR_FILLING, accepted__isnull=True)
     rows = list(
         reports.filter(round__period_end=Subquery(latest))
