@@ -36,14 +36,20 @@ def with_investment(projects, today: datetime.date):
     (portfolio/stored_lights.py, registered by reporting), else evaluated from the reports: the
     statistics refer to each figure many times, and a stored column costs nothing to repeat."""
     year = today.year
-
-    def stored_or(field, expression, output_field):
-        return Case(When(light_on=today, then=F(field)), default=expression, output_field=output_field)
-
     return Project.objects.filter(pk__in=projects.values("pk")).annotate(
-        year_plan=stored_or("stored_year_plan", annual_plan(year), MONEY),
-        year_ytd=stored_or("stored_year_ytd", investment_ytd(year, until=today), MONEY),
-        year_share=stored_or("stored_year_share", latest_accepted(year, "year_fraction", until=today), SHARE),
+        year_plan=stored_or(today, "stored_year_plan", annual_plan(year), MONEY),
+        year_ytd=stored_or(today, "stored_year_ytd", investment_ytd(year, until=today), MONEY),
+        year_share=stored_or(today, "stored_year_share", latest_accepted(year, "year_fraction", until=today), SHARE),
+    )
+
+
+def stored_or(today: datetime.date, field: str, expression, output_field, *, project: str = "") -> Case:
+    """The project's stored figure `field` where it was computed for `today`, else `expression`
+    (evaluated only for the projects whose figures are stale). `project` is the path to the
+    project from the rows being annotated ("project" for key-list memberships)."""
+    prefix = f"{project}__" if project else ""
+    return Case(
+        When(**{f"{prefix}light_on": today}, then=F(f"{prefix}{field}")), default=expression, output_field=output_field
     )
 
 

@@ -33,7 +33,7 @@ from groundbreak.coordination.filters import IssueFilter
 from groundbreak.coordination.models import Issue
 from groundbreak.coordination.queries import overdue_q, visible_issues
 from groundbreak.core.i18n import localized
-from groundbreak.insight.figures import MONEY, SHARE, behind_points, rates, statistics, with_investment
+from groundbreak.insight.figures import MONEY, SHARE, behind_points, rates, statistics, stored_or, with_investment
 from groundbreak.org.models import Area, Unit
 from groundbreak.portfolio.choices import STAGE_ORDER, Category, Light, Stage
 from groundbreak.portfolio.models import KeyListMembership, StageChange
@@ -248,17 +248,21 @@ def investment(projects, base_filters: dict, today: datetime.date, settings) -> 
             # The project's stored figures where computed for today, as `with_investment` reads
             # them: a subquery per membership took 6.7 s for a province's 80,000 memberships.
             ytd=Sum(
-                Case(
-                    When(project__light_on=today, then=F("project__stored_year_ytd")),
-                    default=investment_ytd(year, outer="project", until=today),
-                    output_field=MONEY,
+                stored_or(
+                    today,
+                    "stored_year_ytd",
+                    investment_ytd(year, outer="project", until=today),
+                    MONEY,
+                    project="project",
                 )
             ),
             share=Max(
-                Case(
-                    When(project__light_on=today, then=F("project__stored_year_share")),
-                    default=latest_accepted(year, "year_fraction", outer="project", until=today),
-                    output_field=SHARE,
+                stored_or(
+                    today,
+                    "stored_year_share",
+                    latest_accepted(year, "year_fraction", outer="project", until=today),
+                    SHARE,
+                    project="project",
                 )
             ),
         )
