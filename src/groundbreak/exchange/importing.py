@@ -133,11 +133,7 @@ class Row:
         return self.table.has(key)
 
     def raw(self, key: str):
-        # Table.cell, inlined: this runs for every cell of every row, twice per import.
-        column = self.table.columns.get(key)
-        if column is None:
-            return None
-        return self.cells[column[0]] if column[0] < len(self.cells) else None
+        return self.table.cell(self.cells, key)
 
     def error(self, key: str | None, message: str, *, value=None) -> None:
         if key and key in self.table.columns:

@@ -46,8 +46,11 @@ class Table:
         return key in self.columns
 
     def cell(self, cells: tuple, key: str):
-        index = self.columns[key][0]
-        return cells[index] if index < len(cells) else None
+        """The raw cell of column `key` in a row's `cells`; None when the file lacks the column."""
+        column = self.columns.get(key)
+        if column is None:
+            return None
+        return cells[column[0]] if column[0] < len(cells) else None
 
     def header(self, key: str) -> str:
         if key in self.columns:
