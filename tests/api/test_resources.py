@@ -137,8 +137,13 @@ def test_key_lists_and_memberships(world, api):
     key_list = KeyListFactory(area=world.city, name="2026年市重大项目")
     actions.set_membership(key_list=key_list, project=world.sj_project, annual_investment_plan=300, by=None)
     actions.set_membership(key_list=key_list, project=world.mh_project, annual_investment_plan=200, by=None)
+    empty = KeyListFactory(area=world.city)
     city = api(world.coordinator)
-    assert [k["name"] for k in city.get("/key-lists").body["results"]] == ["2026年市重大项目"]
+    # The list without a project the coordinator sees is left out, and counted out.
+    listed = city.get("/key-lists").body
+    assert [(k["name"], k["project_count"]) for k in listed["results"]] == [("2026年市重大项目", 2)]
+    assert listed["count"] == 1
+    assert [k["project_count"] for k in api(world.sj_coordinator).get("/key-lists").body["results"]] == [1]
     detail = city.get(f"/key-lists/{key_list.pk}").body
     assert detail["project_count"] == 2 and detail["totals"]["annual_investment_plan"] == "500.00"
     members = city.get(f"/key-lists/{key_list.pk}/memberships").body
@@ -152,14 +157,21 @@ def test_key_lists_and_memberships(world, api):
         "SJ-001"
     ]
     # A list none of whose projects a read-only user sees does not exist for them.
-    empty = KeyListFactory(area=world.city)
     assert api(world.viewer).get(f"/key-lists/{empty.pk}").status == 404
 
 
 def test_areas_units_and_people(world, api):
     district = api(world.sj_coordinator)
     areas = district.get("/areas").body
-    assert [a["name_en"] for a in areas["results"]] == ["Songjiang"]
+    assert [(a["name_en"], a["project_count"]) for a in areas["results"]] == [("Songjiang", 1)]
+    # The city's coordinator: no project sits on the city itself, one on each district.
+    city_areas = api(world.coordinator).get("/areas").body
+    assert {a["name_en"]: a["project_count"] for a in city_areas["results"]} == {
+        "Shanghai": 0,
+        "Songjiang": 1,
+        "Minhang": 1,
+    }
+    assert city_areas["count"] == 3
     assert district.get(f"/areas/{world.minhang.pk}").status == 404
     songjiang = district.get(f"/areas/{world.songjiang.pk}").body
     assert songjiang["ancestors"][0]["name_en"] == "Shanghai"

@@ -10,7 +10,7 @@ from typing import Literal
 
 import ninja
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,6 +22,7 @@ from groundbreak.api.idempotency import idempotent
 from groundbreak.api.pagination import Page, PageParams, paginate
 from groundbreak.api.schemas import InputSchema
 from groundbreak.core.sorting import sort_by
+from groundbreak.core.subqueries import count_of
 from groundbreak.org.api import AreaOut, AreaRef, PersonOut, PersonRef, UnitOut, UnitRef
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import require_perm, sees_everything
@@ -487,7 +488,13 @@ def resume_project(request, code: str, payload: ResumeIn, response: HttpResponse
 # ---- key lists --------------------------------------------------------------------------------
 
 
+def _visible_members(user):
+    """Memberships of the key list of the outer query whose projects `user` can see."""
+    return KeyListMembership.objects.filter(key_list=OuterRef("pk"), project__in=Project.objects.for_user(user))
+
+
 def _visible_key_lists(user):
+    # One grouped count: a count per list would check the scope of every membership row by row.
     visible = Project.objects.for_user(user)
     return KeyList.objects.select_related("area").annotate(
         project_count=Count("memberships", filter=Q(memberships__project__in=visible))
@@ -497,7 +504,8 @@ def _visible_key_lists(user):
 @router.get("/key-lists", response=Page[KeyListOut], tags=["key lists"])
 def list_key_lists(request, filters: Query[KeyListQuery], page: Query[PageParams]):
     """Key lists with at least one project you can see, newest year first."""
-    lists = _visible_key_lists(request.auth).filter(project_count__gt=0)
+    # EXISTS, not the count, decides: counting the lists then needs no GROUP BY.
+    lists = _visible_key_lists(request.auth).filter(Exists(_visible_members(request.auth)))
     if filters.q:
         lists = lists.filter(Q(name__icontains=filters.q) | Q(name_en__icontains=filters.q))
     if filters.year:
@@ -564,9 +572,8 @@ def _search(queryset, text: str | None, *fields: str):
 def list_areas(request, filters: Query[DirectoryQuery], page: Query[PageParams]):
     """Areas you can see, in tree order, with how many of your projects each holds."""
     user = request.auth
-    visible = Project.objects.for_user(user)
     areas = _visible_areas(user).annotate(
-        project_count=Count("projects", filter=Q(projects__in=visible), distinct=True)
+        project_count=count_of(Project.objects.for_user(user).filter(area=OuterRef("pk")))
     )
     areas = _search(areas, filters.q, "name__icontains", "name_en__icontains", "gb_code__startswith")
     return paginate(areas.order_by("path", "pk"), page)

@@ -4,9 +4,9 @@ reports count in its city's and province's views (by area path prefix, in the da
 import calendar
 import datetime
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery
 
+from groundbreak.core.subqueries import count_of
 from groundbreak.org.choices import AreaKind
 from groundbreak.org.models import Area
 from groundbreak.org.permissions import sees_everything
@@ -42,22 +42,15 @@ def default_month(area: Area, today: datetime.date) -> tuple[int, int]:
     return latest.year, latest.month
 
 
-def _count(queryset) -> Coalesce:
-    return Coalesce(
-        Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))),
-        Value(0),
-    )
-
-
 def _annotations(reports, path_lookup: str, end: datetime.date) -> dict:
     """Counts and sums of the reports under the outer area (matched on `path_lookup`)."""
     under = reports.filter(**{f"{path_lookup}__startswith": OuterRef("path")})
     in_period = under.filter(round__period_end__gte=end.replace(day=1))
     done = Q(status__in=SUBMITTED_STATUSES) | Q(accepted__isnull=False)
     return {
-        "expected": _count(in_period),
-        "submitted": _count(in_period.filter(done)),
-        "accepted": _count(in_period.filter(accepted__isnull=False)),
+        "expected": count_of(in_period),
+        "submitted": count_of(in_period.filter(done)),
+        "accepted": count_of(in_period.filter(accepted__isnull=False)),
         "investment": zero_if_none(total(in_period.filter(accepted__isnull=False), "accepted__investment")),
         "ytd": zero_if_none(total(under.filter(accepted__isnull=False, round__year=end.year), "accepted__investment")),
     }
@@ -81,7 +74,7 @@ def rollup(user, area: Area, year: int, month: int) -> dict:
         .annotate(**_annotations(reports, "project__area__path", end))
         .annotate(
             submission=Subquery(latest_submission.values("status")[:1]),
-            has_round=_count(
+            has_round=count_of(
                 ReportingRound.objects.filter(area=OuterRef("pk"), period_end__gte=start, period_end__lte=end)
             ),
         )
