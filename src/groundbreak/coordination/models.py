@@ -179,6 +179,10 @@ class Issue(TimeStampedModel):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["project", "status"]),
             models.Index(fields=["lead_unit", "status"]),
+            # Walked (either way) for a first page in the API's and the board's default orders,
+            # instead of sorting every issue of a province.
+            models.Index(fields=["raised_on", "id"], name="issue_raised_order"),
+            models.Index(fields=["deadline", "id"], name="issue_deadline_order"),
         ]
         constraints = [
             models.CheckConstraint(
