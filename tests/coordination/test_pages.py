@@ -109,6 +109,30 @@ def test_the_one_flow_records_issues_and_decisions(co, login):
     assert Issue.objects.count() == 2 and Decision.objects.count() == 1
 
 
+def test_board_project_filter_offers_only_the_chosen_project(co, login):
+    """A province's board would list 50,000 projects in its drop-down: the search box finds a
+    project, a project page's link chooses one, and the drop-down shows just that choice."""
+    IssueFactory(project=co.sj_project, lead_unit=co.sj_bureau, title="松江的问题")
+    IssueFactory(project=co.mh_project, lead_unit=co.mh_bureau, title="闵行的问题")
+    client = login(co.coordinator)
+    select = _select(client.get(reverse("coordination:board")).content.decode(), "project")
+    assert select.count("<option") == 1 and "All projects" in select
+    response = client.get(reverse("coordination:board"), {"project": co.mh_project.pk})
+    assert [i.title for i in response.context["page"]] == ["闵行的问题"]
+    select = _select(response.content.decode(), "project")
+    assert select.count("<option") == 2 and f'value="{co.mh_project.pk}" selected' in select
+    # Out of scope or not a project at all: the filter refuses it instead of guessing.
+    district = login(co.sj_coordinator)
+    response = district.get(reverse("coordination:board"), {"project": co.mh_project.pk})
+    assert "闵行的问题" not in response.content.decode()
+    assert district.get(reverse("coordination:board"), {"project": "x"}).status_code == 200
+
+
+def _select(body: str, name: str) -> str:
+    start = body.index(f'<select name="{name}"')
+    return body[start : body.index("</select>", start)]
+
+
 def test_engagement_list_filters_and_calendar(co, login):
     old = meeting(co, title="二月调研", date=today().replace(day=1) - 40 * DAY, kind="site_visit")
     new = meeting(co, title="本月调度会", kind="dispatch_meeting")
@@ -125,6 +149,9 @@ def test_engagement_list_filters_and_calendar(co, login):
     assert "本月调度会" in body and "二月调研" not in body
     fragment = client.get(reverse("coordination:engagement-list"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "本月调度会" in fragment
+    old.projects.set([co.mh_project])  # the search finds an engagement by its project's code
+    body = client.get(reverse("coordination:engagement-list"), {"q": co.mh_project.code.lower()}).content.decode()
+    assert "二月调研" in body and "本月调度会" not in body
     body = client.get(reverse("coordination:engagement-list"), {"q": "不存在"}).content.decode()
     assert "No engagement matches" in body
 

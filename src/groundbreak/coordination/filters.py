@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from groundbreak.coordination.choices import EngagementKind, EscalationTarget, IssueStatus, Severity
 from groundbreak.coordination.models import Engagement, Issue, IssueCategory
 from groundbreak.coordination.queries import overdue_q, visible_leaders
+from groundbreak.core.widgets import ChosenOnlySelect
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import sees_everything
 from groundbreak.portfolio.forms import DateInput
@@ -44,7 +45,7 @@ class IssueFilter(django_filters.FilterSet):
         label=_("Area"), queryset=Area.objects.all(), method="filter_area", empty_label=_("All areas")
     )
     project = django_filters.ModelChoiceFilter(
-        label=_("Project"), queryset=Project.objects.all(), empty_label=_("All projects")
+        label=_("Project"), queryset=Project.objects.all(), empty_label=_("All projects"), widget=ChosenOnlySelect
     )
     leader = django_filters.ModelChoiceFilter(
         label=_("Lead leader"),
@@ -119,7 +120,11 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("Area"), queryset=Area.objects.all(), method="filter_area", empty_label=_("All areas")
     )
     project = django_filters.ModelChoiceFilter(
-        label=_("Project"), queryset=Project.objects.all(), method="filter_project", empty_label=_("All projects")
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        method="filter_project",
+        empty_label=_("All projects"),
+        widget=ChosenOnlySelect,
     )
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DateInput())
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte", widget=DateInput())
@@ -139,7 +144,13 @@ class EngagementFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value) | Q(minutes__icontains=value))
+        # The project drop-down offers only the chosen project: the search finds the others.
+        about = Engagement.projects.through.objects.filter(
+            Q(project__code__icontains=value) | Q(project__name__icontains=value) | Q(project__name_en__icontains=value)
+        ).values("engagement")
+        return queryset.filter(
+            Q(title__icontains=value) | Q(place__icontains=value) | Q(minutes__icontains=value) | Q(pk__in=about)
+        )
 
     def filter_leader(self, queryset, name, value):
         attended = Engagement.leaders.through.objects.filter(person=value).values("engagement")

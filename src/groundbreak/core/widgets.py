@@ -1,6 +1,7 @@
 """Form widgets that render faster than Django's template-per-option ones."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -28,3 +29,37 @@ class FastSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+
+class ChosenOnlySelect(FastSelect):
+    """A model `<select>` that offers only "all" and the record chosen, for lists far too long
+    for a drop-down (a province's 50,000 projects).
+
+    The page's search box finds a record by code or name; links (a project's "its issues") set
+    the choice, which shows here and can be cleared. The form field still accepts any record of
+    its queryset, with one query for the chosen one instead of one row per record."""
+
+    def optgroups(self, name, value, attrs=None):
+        full = self.choices
+        self.choices = list(self._offered(full, value))
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+    @staticmethod
+    def _offered(choices, value):
+        field = getattr(choices, "field", None)
+        if field is None:  # plain choices: nothing to save
+            yield from choices
+            return
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        chosen = [v for v in value if v not in (None, "")]
+        if not chosen:
+            return
+        try:
+            records = list(choices.queryset.filter(pk__in=chosen))
+        except (ValueError, TypeError, ValidationError):  # not a key: the form reports it
+            return
+        yield from (choices.choice(record) for record in records)
