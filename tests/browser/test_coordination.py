@@ -121,3 +121,24 @@ def test_calendar_is_a_list_on_a_phone(phone, world):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the screen
     screenshot(phone, "calendar-phone")
+
+
+def test_raise_an_issue_on_a_project_found_by_searching(page, world, monkeypatch):
+    """Beyond the picker's limit (a province's 50,000 projects; here one, so the world's two are
+    too many) the project is found by typing, then chosen from what the search put in the list."""
+    from groundbreak.portfolio.pickers import ProjectPicker
+
+    monkeypatch.setattr(ProjectPicker, "limit", 1)
+    login(page, "coord")
+    page.goto(page.base_url + "/issues/new/")
+    options = page.locator("select[name=project] option")
+    assert options.count() == 1
+    page.fill("input[name=project__search]", "mh-00")
+    page.wait_for_selector(f"select[name=project] option[value='{world.mh_project.pk}']", state="attached")
+    assert options.count() == 2  # the empty choice and the one match; SJ-001 is not offered
+    page.select_option("select[name=project]", str(world.mh_project.pk))
+    page.fill("input[name=title]", "征地拆迁进度滞后")
+    page.select_option("select[name=category]", label="Land")
+    page.click("main form button[type=submit].primary")
+    page.wait_for_url("**/issues/*/")
+    assert Issue.objects.get(title="征地拆迁进度滞后").project == world.mh_project

@@ -14,6 +14,7 @@ from groundbreak.org.permissions import has_perm, sees_everything
 from groundbreak.org.queries import responsible_unit_choices, unit_choices_for_user
 from groundbreak.portfolio.forms import DateInput
 from groundbreak.portfolio.models import Project
+from groundbreak.portfolio.pickers import ProjectPicker, ProjectsPicker
 from groundbreak.schedule.models import MilestoneKind
 
 ACCEPT = ".pdf,.docx,.jpg,.jpeg,.png,.webp"
@@ -80,7 +81,7 @@ class EngagementForm(forms.ModelForm):
             "minutes": forms.Textarea(attrs={"rows": 8}),
             "leaders": forms.SelectMultiple(attrs={"size": 6}),
             "units": forms.SelectMultiple(attrs={"size": 6}),
-            "projects": forms.SelectMultiple(attrs={"size": 6}),
+            "projects": ProjectsPicker(attrs={"size": 6}),
         }
         help_texts = {
             "minutes": _("Plain text; line breaks are kept."),
@@ -155,7 +156,7 @@ class _AssignFields(forms.Form):
 class IssueForm(_AssignFields):
     """Raise an issue of a project; users who may assign name the unit and deadline at once."""
 
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), widget=ProjectPicker)
     title = forms.CharField(label=_("summary"), max_length=200)
     category = forms.ModelChoiceField(label=_("category"), queryset=IssueCategory.objects.all())
     severity = forms.TypedChoiceField(

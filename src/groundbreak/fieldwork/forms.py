@@ -13,6 +13,7 @@ from groundbreak.org.models import Unit
 from groundbreak.org.queries import responsible_unit_choices
 from groundbreak.portfolio.forms import DateInput
 from groundbreak.portfolio.models import Project
+from groundbreak.portfolio.pickers import ProjectPicker
 
 # On a phone the camera opens directly; elsewhere the file picker offers pictures.
 CAMERA = {"accept": "image/*", "capture": "environment"}
@@ -39,7 +40,7 @@ class InspectionStartForm(forms.Form):
     """Which project and checklist; at an inspection already recorded, or at a new one."""
 
     engagement = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    project = ProjectChoiceField(label=_("project"), queryset=Project.objects.none())
+    project = ProjectChoiceField(label=_("project"), queryset=Project.objects.none(), widget=ProjectPicker)
     checklist = forms.ModelChoiceField(label=_("checklist"), queryset=Checklist.objects.filter(is_active=True))
     date = forms.DateField(label=_("date"), widget=DateInput(), required=False)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
@@ -144,7 +145,9 @@ class SnapForm(forms.Form):
     accuracy = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     # A suggested project (radio buttons near the photo) or, failing that, any project in scope.
     project = ProjectChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
-    project_other = ProjectChoiceField(label=_("another project"), queryset=Project.objects.none(), required=False)
+    project_other = ProjectChoiceField(
+        label=_("another project"), queryset=Project.objects.none(), required=False, widget=ProjectPicker
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

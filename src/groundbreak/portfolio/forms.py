@@ -7,6 +7,7 @@ from groundbreak.org.permissions import sees_everything
 from groundbreak.portfolio.actions import EDITABLE_FIELDS
 from groundbreak.portfolio.choices import Light, Stage
 from groundbreak.portfolio.models import KeyFigure, KeyList, KeyListMembership, Project
+from groundbreak.portfolio.pickers import ProjectPicker
 
 
 class DateInput(forms.DateInput):
@@ -29,6 +30,7 @@ class ProjectForm(forms.ModelForm):
             "planned_start": DateInput(),
             "planned_end": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "parent": ProjectPicker(),
         }
 
     def __init__(self, *args, user=None, **kwargs):

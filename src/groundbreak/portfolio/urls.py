@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundbreak.portfolio import directory_views, views
+from groundbreak.portfolio import directory_views, pickers, views
 
 app_name = "portfolio"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", directory_views.person_list, name="person-list"),
     path("people/<int:pk>/", directory_views.person_detail, name="person-detail"),
     path("projects/", views.project_list, name="project-list"),
+    path("project-choices/", pickers.project_choices, name="project-choices"),
     path("projects/new/", views.project_create, name="project-create"),
     path("key-lists/", views.keylist_list, name="keylist-list"),
     path("key-lists/<int:pk>/", views.keylist_detail, name="keylist-detail"),
