@@ -168,7 +168,10 @@ def test_list_filters_sorts_and_pages_like_the_list_page(world, http, token_for)
     assert ids(f"?leader={other_leader.pk}") == [visit.pk]
     assert ids(f"?leader={world.leader.pk}") == [meeting.pk]
     assert ids(f"?area={world.minhang.pk}") == [minhang.pk]
-    assert ids("?q=" + urllib.parse.quote("云廊")) == [visit.pk]
+    assert ids("?q=" + urllib.parse.quote("调研云廊")) == [visit.pk]
+    # The search also reads the projects' codes and names (云廊 is in SJ-001's name).
+    assert ids("?q=mh-001") == [minhang.pk]
+    assert ids("?q=" + urllib.parse.quote("云廊")) == [meeting.pk, visit.pk]
     since = (TODAY() - datetime.timedelta(days=10)).isoformat()
     assert ids(f"?date_from={since}") == [meeting.pk, minhang.pk]
     assert ids(f"?date_to={since}") == [visit.pk]
