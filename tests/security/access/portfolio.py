@@ -25,6 +25,8 @@ PAGES = {
     "portfolio:person-list": Page(get=LIST),
     "portfolio:person-detail": Page(get=READ, kwargs=lambda w: {"pk": w.leader.pk}),
     "portfolio:project-list": Page(get=LIST),
+    # Options for a project picker: only the visible projects matching a search (tests/portfolio/test_pickers.py).
+    "portfolio:project-choices": Page(get=LIST),
     "portfolio:project-create": Page(
         get=who(403, admin=200, coordinator=200, mh_coordinator=200),
         # A district coordinator may create, but only in their own district: a form error, nothing made.
