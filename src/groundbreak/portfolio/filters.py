@@ -1,11 +1,15 @@
 """Filters of the project list, shared by its page and (later) its API endpoint."""
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.core.widgets import FastSelect
 from groundbreak.org.models import Area, Person, Unit
+from groundbreak.org.scoping import NOTHING
 from groundbreak.portfolio.choices import Category, Light, Stage, Status
 from groundbreak.portfolio.models import KeyList, KeyListMembership, Project
 
@@ -71,16 +75,23 @@ class ProjectFilter(django_filters.FilterSet):
                 pk__in=Project.objects.values("responsible_unit")
             )
             return
-        projects = Project.objects.for_user(user)
+        # Units and leaders: one semi-join per way of seeing a project (district, zone, unit, led),
+        # each served by its index, where the scope's OR checked every project of the province
+        # (a district's lists 35 ms → 3 ms each).
+        parts = Project.objects.for_user_in_parts(user)
+
+        def of_projects(*fields: str) -> Q:
+            return reduce(or_, (Q(pk__in=part.values(field)) for part in parts for field in fields), NOTHING)
+
         if user.scope_area_id:
             self.filters["area"].queryset = Area.objects.subtree(user.scope_area)
         else:
-            self.filters["area"].queryset = Area.objects.filter(
-                Q(pk__in=projects.values("area")) | Q(pk__in=projects.values("zone"))
-            )
-        self.filters["responsible_unit"].queryset = Unit.objects.filter(pk__in=projects.values("responsible_unit"))
-        self.filters["lead_leader"].queryset = Person.objects.filter(pk__in=projects.values("lead_leader"))
-        memberships = KeyListMembership.objects.filter(project__in=projects.values("pk"))
+            self.filters["area"].queryset = Area.objects.filter(of_projects("area", "zone"))
+        self.filters["responsible_unit"].queryset = Unit.objects.filter(of_projects("responsible_unit"))
+        self.filters["lead_leader"].queryset = Person.objects.filter(of_projects("lead_leader"))
+        # Key lists stay one semi-join on the whole scope: a list is found at its first visible
+        # member, which the parts' OR would not let the planner do (province 2 ms → 50 ms).
+        memberships = KeyListMembership.objects.filter(project__in=Project.objects.for_user(user).values("pk"))
         self.filters["key_list"].queryset = KeyList.objects.filter(pk__in=memberships.values("key_list"))
 
     def filter_search(self, queryset, name, value):

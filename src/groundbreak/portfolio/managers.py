@@ -1,6 +1,9 @@
 from django.db import models
 from django.db.models import Q
 
+# Where a project's scope is read from: its district and zone, its two units, its lead leader.
+SCOPE_PATHS = {"area": ("area", "zone"), "units": ("owner_unit", "responsible_unit"), "leader": "lead_leader"}
+
 
 class ProjectQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -8,9 +11,15 @@ class ProjectQuerySet(models.QuerySet):
         the ones they lead."""
         from groundbreak.org.scoping import scope_q
 
-        return self.filter(
-            scope_q(user, area=("area", "zone"), units=("owner_unit", "responsible_unit"), leader="lead_leader")
-        )
+        return self.filter(scope_q(user, **SCOPE_PATHS))
+
+    def for_user_in_parts(self, user) -> list | None:
+        """`for_user` as the querysets whose union it is, one per way of seeing a project (None:
+        every project), for semi-joins that each can use an index (org.scoping.scope_parts)."""
+        from groundbreak.org.scoping import scope_parts
+
+        parts = scope_parts(user, **SCOPE_PATHS)
+        return None if parts is None else [self.filter(part) for part in parts]
 
     def with_light(self, today=None, settings=None, *, live=False):
         """Annotate `light` (green/yellow/red): the stored light where it was computed for `today`,
