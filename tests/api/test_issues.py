@@ -103,3 +103,29 @@ def test_issue_list_filters_like_the_board(world, http, token_for):
     assert [i["project"] for i in of_project.body["results"]] == ["MH-001"]
     gravest = http("GET", f"{BASE}/issues?sort=-severity&limit=1", token=token)
     assert gravest.body["results"][0]["id"] == late.pk and gravest.body["count"] == 3
+
+
+def test_an_issue_goes_only_to_the_units_its_form_offers(world, http, token_for):
+    """The Songjiang coordinator's form offers Songjiang's and the city's government units and the
+    project's own units; the API refuses the others, as the form does, and writes nothing."""
+    from tests.factories import UnitFactory
+
+    stranger = UnitFactory(name="外省某建设公司", kind="enterprise", area=world.minhang)
+    coordinator = token_for(world.sj_coordinator)
+    for field, value in (("lead_unit", stranger.pk), ("co_units", [world.enterprise.pk, stranger.pk])):
+        refused = http(
+            "POST", f"{BASE}/projects/SJ-001/issues", _issue_body(world, **{field: value}), token=coordinator
+        )
+        assert refused.status == 422 and field in refused.body["errors"], refused.body
+        assert "government unit" in str(refused.body["errors"][field])
+    # Another district's government unit is not in Songjiang's chain either.
+    other = http(
+        "POST", f"{BASE}/projects/SJ-001/issues", _issue_body(world, lead_unit=world.mh_bureau.pk), token=coordinator
+    )
+    assert other.status == 422 and "lead_unit" in other.body["errors"]
+    assert not Issue.objects.exists()
+    # The project's owner (an enterprise) and the city's headquarters are offered.
+    body = _issue_body(world, lead_unit=world.enterprise.pk, co_units=[world.hq.pk])
+    raised = http("POST", f"{BASE}/projects/SJ-001/issues", body, token=coordinator)
+    assert raised.status == 201, raised.body
+    assert [u["id"] for u in raised.body["co_units"]] == [world.hq.pk]

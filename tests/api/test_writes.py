@@ -13,7 +13,7 @@ from groundbreak.portfolio.choices import Stage, Status
 from groundbreak.portfolio.models import Project, StageChange
 from groundbreak.schedule.choices import ReplanStatus
 from groundbreak.schedule.models import Milestone, Replan, ScheduleSettings
-from tests.factories import KeyListFactory, MilestoneFactory, kind
+from tests.factories import KeyListFactory, MilestoneFactory, UnitFactory, kind
 
 
 def png() -> bytes:
@@ -207,7 +207,25 @@ def test_add_milestone_refusals(world, api):
         .status
         == 404
     )
+    # A node goes to a unit the page's node form offers: not another district's bureau, not an
+    # enterprise that has nothing to do with the project.
+    stranger = UnitFactory(name="外区某公司", kind="enterprise", area=world.minhang)
+    for unit in (world.mh_bureau, stranger):
+        refused = client.post(
+            "/projects/SJ-001/milestones", {"kind": "eia", "planned_date": "2030-01-01", "responsible_unit": unit.pk}
+        )
+        assert refused.status == 422 and "government unit" in str(refused.body["errors"]["responsible_unit"])
+    missing = client.post(
+        "/projects/SJ-001/milestones", {"kind": "eia", "planned_date": "2030-01-01", "responsible_unit": 2**31 - 1}
+    )
+    assert missing.status == 422 and "no such unit" in str(missing.body["errors"]["responsible_unit"])
     assert not Milestone.objects.exists()
+    # The project's own owner is offered.
+    owner = client.post(
+        "/projects/SJ-001/milestones",
+        {"kind": "eia", "planned_date": "2030-01-01", "responsible_unit": world.enterprise.pk},
+    )
+    assert owner.status == 201 and owner.body["responsible_unit"]["id"] == world.enterprise.pk
 
 
 def test_complete_a_node_with_its_photo(world, api, media):

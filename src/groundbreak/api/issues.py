@@ -23,10 +23,12 @@ from groundbreak.api.schemas import InputSchema, RecordId
 from groundbreak.coordination import actions
 from groundbreak.coordination.choices import OPEN_STATUSES, IssueSource, IssueStatus, Severity
 from groundbreak.coordination.filters import IssueFilter
+from groundbreak.coordination.forms import UNIT_ERRORS
 from groundbreak.coordination.models import Issue, IssueCategory, IssueResponse
 from groundbreak.coordination.queries import get_visible_issue, visible_issues
 from groundbreak.org.api import PersonRef, UnitRef
 from groundbreak.org.models import Person, Unit
+from groundbreak.org.queries import unit_choices_for_user
 from groundbreak.portfolio.queries import get_visible_project
 
 router = Router()
@@ -205,9 +207,15 @@ def raise_project_issue(request, code: str, payload: IssueIn, response: HttpResp
     category = IssueCategory.objects.filter(code=payload.category).first()
     if category is None:
         raise ValidationError({"category": _("No issue category has this code.")})
-    co_units = list(Unit.objects.filter(pk__in=payload.co_units))
+    # The units the issue form offers: the government units of the caller's area chain, the
+    # caller's own unit and the project's owner and responsible units, not any enterprise.
+    offered = unit_choices_for_user(user, also=(project.owner_unit_id, project.responsible_unit_id))
+    co_units = list(offered.filter(pk__in=payload.co_units))
     if len(co_units) != len(set(payload.co_units)):
-        raise ValidationError({"co_units": _("No such unit.")})
+        raise ValidationError({"co_units": UNIT_ERRORS["invalid_choice"]})
+    lead_unit = _found(Unit, payload.lead_unit, "lead_unit")
+    if lead_unit is not None and not offered.filter(pk=lead_unit.pk).exists():
+        raise ValidationError({"lead_unit": UNIT_ERRORS["invalid_choice"]})
     issue = actions.raise_issue(
         project=project,
         by=user,
@@ -217,7 +225,7 @@ def raise_project_issue(request, code: str, payload: IssueIn, response: HttpResp
         severity=payload.severity,
         source=payload.source,
         raised_on=payload.raised_on,
-        lead_unit=_found(Unit, payload.lead_unit, "lead_unit"),
+        lead_unit=lead_unit,
         co_units=co_units,
         responsible_person=_found(Person, payload.responsible_person, "responsible_person"),
         deadline=payload.deadline,

@@ -26,10 +26,10 @@ from groundbreak.portfolio.choices import Light
 from groundbreak.portfolio.models import LightSettings, Project
 from groundbreak.portfolio.queries import get_visible_project
 from groundbreak.schedule import actions
-from groundbreak.schedule.forms import CompleteForm
+from groundbreak.schedule.forms import NODE_UNIT_ERROR, CompleteForm
 from groundbreak.schedule.lights import milestone_light
 from groundbreak.schedule.models import Milestone, MilestoneKind, Replan, ReplanReason
-from groundbreak.schedule.queries import pending_replans, visible_milestones
+from groundbreak.schedule.queries import node_unit_choices, pending_replans, visible_milestones
 
 router = Router()
 
@@ -265,9 +265,12 @@ def add_milestone(request, code: str, payload: MilestoneCreateIn, response: Http
     kind = _by_code(MilestoneKind, "kind", payload.kind, _("There is no node kind with this code."))
     unit = None
     if payload.responsible_unit is not None:
-        unit = Unit.objects.filter(pk=payload.responsible_unit).first()
-        if unit is None:
+        if not Unit.objects.filter(pk=payload.responsible_unit).exists():
             raise ValidationError({"responsible_unit": _("There is no such unit.")})
+        # What the page's node form offers, not any enterprise of the territory.
+        unit = node_unit_choices(project).filter(pk=payload.responsible_unit).first()
+        if unit is None:
+            raise ValidationError({"responsible_unit": NODE_UNIT_ERROR})
     milestone = actions.add_milestone(
         project=project,
         kind=kind,

@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groundbreak.org.models import Unit
-from groundbreak.org.queries import responsible_unit_choices
 from groundbreak.portfolio.forms import DateInput
 from groundbreak.schedule.actions import clean_evidence
 from groundbreak.schedule.models import MilestoneKind, MilestoneTemplate, ReplanReason
+from groundbreak.schedule.queries import node_unit_choices
 
 
 class CompleteForm(forms.Form):
@@ -42,6 +42,9 @@ class DecideForm(forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+NODE_UNIT_ERROR = _("Choose a government unit of the project's area or the project's own owner or responsible unit.")
+
+
 class MilestoneForm(forms.Form):
     kind = forms.ModelChoiceField(label=_("node kind"), queryset=MilestoneKind.objects.all())
     name = forms.CharField(label=_("name (if not the kind's)"), required=False, max_length=200)
@@ -50,24 +53,12 @@ class MilestoneForm(forms.Form):
         label=_("responsible unit"),
         queryset=Unit.objects.none(),
         required=False,
-        error_messages={
-            "invalid_choice": _(
-                "Choose a government unit of the project's area or the project's own owner or responsible unit."
-            )
-        },
+        error_messages={"invalid_choice": NODE_UNIT_ERROR},
     )
 
     def __init__(self, *args, project=None, **kwargs):
-        """A node's responsible unit: a government unit of the project's area chain or one of the
-        project's own units (not any of the thousands of enterprises)."""
         super().__init__(*args, **kwargs)
-        if project is None:
-            units = responsible_unit_choices()
-        else:
-            units = responsible_unit_choices(
-                areas=(project.area, project.zone), also=(project.owner_unit_id, project.responsible_unit_id)
-            )
-        self.fields["responsible_unit"].queryset = units
+        self.fields["responsible_unit"].queryset = node_unit_choices(project)
 
 
 class TemplateForm(forms.Form):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from groundbreak.org.queries import responsible_unit_choices
 from groundbreak.portfolio.models import LightSettings, Project
 from groundbreak.schedule.choices import ReplanStatus
 from groundbreak.schedule.lights import milestone_light
@@ -58,4 +59,15 @@ def pending_replans(user):
         Replan.objects.filter(status=ReplanStatus.PENDING, milestone__project__in=Project.objects.for_user(user))
         .select_related("milestone__project", "milestone__kind", "reason", "requested_by__person")
         .order_by("requested_at")
+    )
+
+
+def node_unit_choices(project=None):
+    """The units a time node of `project` may be given: the government units of the project's
+    area chain (district and zone) and the project's own owner and responsible units, not any of
+    the thousands of enterprises. Without a project, every government unit."""
+    if project is None:
+        return responsible_unit_choices()
+    return responsible_unit_choices(
+        areas=(project.area, project.zone), also=(project.owner_unit_id, project.responsible_unit_id)
     )
