@@ -9,7 +9,7 @@ import uuid
 from django.utils import timezone
 
 from groundbreak.coordination.models import Decision, Engagement
-from tests.factories import EngagementFactory, IssueFactory, PersonFactory
+from tests.factories import EngagementFactory, IssueFactory, PersonFactory, UnitFactory
 
 BASE = "/api/v1"
 TODAY = timezone.localdate
@@ -115,7 +115,12 @@ def test_engagement_refusals(world, http, token_for):
 def test_bad_input_gets_field_errors_and_changes_nothing(world, http, token_for):
     token = token_for(world.sj_coordinator)
     not_a_leader = PersonFactory(is_leader=False)
+    # An enterprise with nothing to do with the project, and another district's bureau: the
+    # page's form offers neither as present.
+    stranger = UnitFactory(name="外区某公司", kind="enterprise", area=world.minhang)
     cases = [
+        (_body(world, units=[world.sj_bureau.pk, stranger.pk]), "units"),
+        (_body(world, units=[world.mh_bureau.pk]), "units"),
         (_body(world, title=""), "title"),
         (_body(world, title="   "), "title"),
         (_body(world, kind="banquet"), "kind"),

@@ -23,11 +23,13 @@ from groundbreak.api.schemas import InputSchema
 from groundbreak.coordination import engagement_actions
 from groundbreak.coordination.choices import EngagementKind
 from groundbreak.coordination.filters import EngagementFilter
+from groundbreak.coordination.forms import UNIT_ERRORS
 from groundbreak.coordination.models import Decision, Engagement
 from groundbreak.coordination.queries import visible_engagements, visible_issues
 from groundbreak.org.api import AreaRef, PersonRef, UnitRef
 from groundbreak.org.models import Area, Person, Unit
 from groundbreak.org.permissions import require_perm, sees_everything
+from groundbreak.org.queries import unit_choices_for_user
 from groundbreak.portfolio.api import ProjectRef
 from groundbreak.portfolio.models import Project
 
@@ -261,11 +263,18 @@ def record_engagement(request, payload: EngagementIn, response: HttpResponse):
     chair = None
     if payload.chair is not None:
         chair = _all_found(leaders, [payload.chair], "chair", _("No leader has this id."))[0]
+    projects = _projects(user, payload.projects)
+    _all_found(Unit.objects.all(), payload.units, "units", _("No unit has one of these ids."))
+    # Present: the units the page's form offers, the government units of the caller's territory
+    # and the projects' own units, not any enterprise.
+    offered = unit_choices_for_user(
+        user, also=[unit for p in projects for unit in (p.owner_unit_id, p.responsible_unit_id)]
+    )
     engagement = engagement_actions.create_engagement(
         by=user,
-        projects=_projects(user, payload.projects),
+        projects=projects,
         leaders=_all_found(leaders, payload.leaders, "leaders", _("No leader has one of these ids.")),
-        units=_all_found(Unit.objects.all(), payload.units, "units", _("No unit has one of these ids.")),
+        units=_all_found(offered, payload.units, "units", UNIT_ERRORS["invalid_choice"]),
         kind=payload.kind,
         title=payload.title,
         date=payload.date,
