@@ -57,3 +57,14 @@ def world(db):
     )
     w.mh_project = ProjectFactory(code="MH-001", name="闵行实事项目", area=w.minhang, responsible_unit=w.mh_bureau)
     return w
+
+
+@pytest.fixture
+def login(client):
+    """Signs the test client in as a user: `login(world.coordinator).get(url)`."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

@@ -15,15 +15,6 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def xlsx_bytes(kind: str, rows: list[dict], *, language: str = "en", headers: list[str] | None = None) -> bytes:
     """A workbook with the kind's headers (in `language`) and `rows` given by column key."""
     sheet = SHEETS[kind]

@@ -31,15 +31,6 @@ def mapped(world):
     return world
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def codes(collection) -> set[str]:
     return {f["properties"]["code"] for f in collection["features"]}
 

@@ -37,15 +37,6 @@ def public(world):
     return world
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def test_anonymous_visitors_see_the_published_projects(client, public):
     response = client.get(reverse("exchange:opendata-list"))
     assert response.status_code == 200

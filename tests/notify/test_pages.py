@@ -1,6 +1,5 @@
 """The notification pages: list, bell, mark read, preferences, group robots; scoping and query counts."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,15 +22,6 @@ def tell(user, n=1, start=0):
             url=f"/projects/SJ-001/?issue={i}",
             dedup_key=f"issue.assigned:{i}",
         )
-
-
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 def test_the_list_shows_the_users_own_notifications_newest_first(login, world):

@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,15 +10,6 @@ from django.utils import timezone
 from groundbreak.portfolio.choices import Stage
 from groundbreak.portfolio.models import Project, StageChange
 from tests.factories import MilestoneFactory, ProjectFactory, kind
-
-
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 def test_login_page_and_redirect_of_anonymous_users(client, world):

@@ -9,15 +9,6 @@ from tests.factories import ProjectFactory
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def small_limit(monkeypatch):
     # The world's coordinator sees two projects: a limit of one makes them "too many".
     monkeypatch.setattr(ProjectPicker, "limit", 1)

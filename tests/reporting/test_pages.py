@@ -18,15 +18,6 @@ from tests.reporting.conftest import accept, accepted_month, fill, open_month, r
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def march(rp):
     """Songjiang's March round: the project reported February (accepted) and submitted March."""
     accepted_month(rp.songjiang, rp.sj_project, 2025, 2, "2000000", workers=180, progress="30")
