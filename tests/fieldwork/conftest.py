@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from tests.coordination.conftest import co, login, media, sent  # noqa: F401 (fixtures)
+from tests.coordination.conftest import co, media, sent  # noqa: F401 (fixtures)
 
 GPS = {
     ExifTags.GPS.GPSLatitudeRef: "N",
