@@ -49,17 +49,22 @@ class ChosenOnlySelect(FastSelect):
 
     @staticmethod
     def _offered(choices, value):
-        field = getattr(choices, "field", None)
-        if field is None:  # plain choices: nothing to save
-            yield from choices
-            return
-        if field.empty_label is not None:
-            yield ("", field.empty_label)
-        chosen = [v for v in value if v not in (None, "")]
-        if not chosen:
-            return
-        try:
-            records = list(choices.queryset.filter(pk__in=chosen))
-        except (ValueError, TypeError, ValidationError):  # not a key: the form reports it
-            return
-        yield from (choices.choice(record) for record in records)
+        if getattr(choices, "field", None) is None:  # plain choices: nothing to save
+            return choices
+        return chosen_options(choices, value)
+
+
+def chosen_options(choices, value) -> list:
+    """The empty choice (if the field has one) and the chosen records of a model choice field's
+    `choices`, as (value, label) pairs: what a `<select>` offers when the whole list is too long.
+    One query for the chosen records; a value that is not a key offers nothing (the form says so)."""
+    field = choices.field
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    chosen = [v for v in value if v not in (None, "")]
+    if not chosen:
+        return options
+    try:
+        records = list(choices.queryset.filter(**{f"{field.to_field_name or 'pk'}__in": chosen}))
+    except (ValueError, TypeError, ValidationError):
+        return options
+    return options + [choices.choice(record) for record in records]

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from groundbreak.core.widgets import chosen_options
 from groundbreak.portfolio.models import Project
 
 SUGGESTIONS = 30
@@ -35,15 +36,11 @@ class ProjectPicker(forms.Select):
             rows = list(queryset[: self.limit + 1])
             self.searchable = len(rows) > self.limit
             if self.searchable:
-                key = full.field.to_field_name or "pk"
-                chosen = [v for v in self.format_value(value) if str(v).isdigit() or key != "pk"]
-                rows = list(queryset.filter(**{f"{key}__in": chosen})) if chosen else []
-            empty = (
-                [("", full.field.empty_label)]
-                if full.field.empty_label is not None and not self.allow_multiple_selected
-                else []
-            )
-            self.choices = empty + [full.choice(row) for row in rows]
+                self.choices = chosen_options(full, self.format_value(value))
+            else:
+                # The rows already read, rather than a second query through the field's iterator.
+                empty = chosen_options(full, ())
+                self.choices = empty + [full.choice(row) for row in rows]
         try:
             return super().get_context(name, value, attrs)
         finally:
