@@ -5,6 +5,7 @@ Shanghai (city) ⊃ Songjiang, Minhang (districts). The district coordinator of 
 """
 
 import pytest
+from django.core.cache import caches
 
 from groundbreak.org.choices import AreaKind, Role, UnitKind
 from tests.factories import AreaFactory, PersonFactory, ProjectFactory, UnitFactory, UserFactory
@@ -20,6 +21,15 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Kept dashboard figures: in memory and empty for each test (ids and the change log's head
+    # repeat across rolled-back tests); shown again only while nothing was written, unless a
+    # test of the keeping itself sets an age.
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-figures"},
+    }
+    settings.GROUNDBREAK_DASHBOARD_MAX_AGE = 0
+    caches["figures"].clear()
 
 
 @pytest.fixture

@@ -156,6 +156,19 @@ EVIDENCE_MAX_BYTES = env_int("GROUNDBREAK_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The dashboard's kept figures (insight.kept_figures): files, so every web process and the
+    # worker share them on one server; point it at Redis for several servers.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("GROUNDBREAK_FIGURES_CACHE", str(DATA_DIR / "cache" / "figures")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# Seconds the dashboard's figures are shown again while others write (insight.kept_figures).
+GROUNDBREAK_DASHBOARD_MAX_AGE = env_int("GROUNDBREAK_DASHBOARD_MAX_AGE", 300)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or DEMO))
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not (DEBUG or DEMO))

@@ -6,6 +6,7 @@ When a change adds a query on purpose, raise its pin in PINS and say why in the 
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -34,8 +35,12 @@ PINS = {
     "project engagements": 6,
     "key lists": 6,
     "key list detail": 14,
-    "dashboard": 26,
-    "dashboard: district": 24,
+    # Computing the figures; two more than before they were kept: the scope's leader link and
+    # the change log's head (insight.kept_figures).
+    "dashboard": 28,
+    "dashboard: district": 26,
+    # Showing the kept figures again: the filter form and the head.
+    "dashboard: kept": 12,
     "battle map": 12,
     "leaders compared": 11,
     "leader detail": 15,
@@ -122,6 +127,7 @@ def _pages():
             ("key list detail", c, f"/key-lists/{key_list.pk}/"),
             ("dashboard", c, "/dashboard/"),
             ("dashboard: district", d, "/dashboard/"),
+            ("dashboard: kept", c, "/dashboard/"),
             ("battle map", c, "/map/"),
             ("leaders compared", c, "/leaders/compare/"),
             ("leader detail", c, f"/leaders/{leader.pk}/"),
@@ -198,6 +204,10 @@ def _clock(sql: str) -> bool:
     )
 
 
+# Pages measured as shown a second time, from the figures the first request kept.
+KEPT = {"dashboard: kept"}
+
+
 def measure_all() -> dict[str, int]:
     root, district, pages = _pages()
     clients = _clients(root, district)
@@ -205,6 +215,8 @@ def measure_all() -> dict[str, int]:
     for name, who, url in pages:
         client = clients[who]
         client.get(url)  # first request of a client may load caches (languages, settings rows)
+        if name not in KEPT:
+            caches["figures"].clear()  # the dashboards computed, not shown again from the first request
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"

@@ -403,3 +403,25 @@ def missing_reports(projects, today: datetime.date) -> dict:
         "missing": sum(row["missing"] for row in rows),
         "rows": shown[:UNITS_SHOWN],
     }
+
+
+def dashboard(user, projects, base_filters: dict, today: datetime.date, settings) -> dict:
+    """Every figure of the dashboard for `projects` (the user's, filtered as `base_filters` say):
+    plain values and rows, ready to be kept (insight.kept_figures) and rendered."""
+    overdue_count, overdue = overdue_milestones(projects, today)
+    lights_rows = lights(projects, base_filters)
+    ranking = area_ranking(user, projects, base_filters, today, settings)
+    invested = investment(projects, base_filters, today, settings)
+    invested["by_area"] = [row | {"label": str(row["area"])} for row in ranking if row["planned"]]
+    issues, issue_filters = dashboard_issues(user, projects, base_filters, today)
+    return {
+        "pipeline": pipeline(projects, base_filters, today),
+        "lights": lights_rows,
+        "total": sum(row["count"] for row in lights_rows),
+        "overdue_count": overdue_count,
+        "overdue": overdue,
+        "ranking": ranking,
+        "investment": invested,
+        "issues": issues_by_unit(issues, issue_filters, today),
+        "missing": missing_reports(projects, today),
+    }

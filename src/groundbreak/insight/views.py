@@ -1,12 +1,12 @@
 from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundbreak.core.pagination import paginate
+from groundbreak.insight import kept_figures, queries
 from groundbreak.insight import leaders as leader_queries
-from groundbreak.insight import queries
 from groundbreak.portfolio.filters import ProjectFilter
 from groundbreak.portfolio.models import LightSettings
 from groundbreak.portfolio.queries import visible_projects
@@ -43,32 +43,34 @@ def dashboard(request):
     # Read once: every light and threshold of the page comes from these settings.
     settings = LightSettings.current()
     project_filter, projects, carried = _filtered(request, today, settings)
-    overdue_count, overdue = queries.overdue_milestones(projects, today)
-    pipeline = queries.pipeline(projects, carried, today)
-    lights = queries.lights(projects, carried)
-    ranking = queries.area_ranking(request.user, projects, carried, today, settings)
-    investment = queries.investment(projects, carried, today, settings)
-    investment["by_area"] = [row | {"label": str(row["area"])} for row in ranking if row["planned"]]
-    issues, issue_filters = queries.dashboard_issues(request.user, projects, carried, today)
-    by_unit = queries.issues_by_unit(issues, issue_filters, today)
-    missing = queries.missing_reports(projects, today)
-    context = {
+    if request.GET.get("refresh"):
+        kept_figures.dashboard_figures(
+            request.user,
+            carried,
+            today,
+            lambda: queries.dashboard(request.user, projects, carried, today, settings),
+            refresh=True,
+        )
+        query = request.GET.copy()
+        del query["refresh"]
+        return redirect(request.path + (f"?{query.urlencode()}" if query else ""))
+    kept = kept_figures.dashboard_figures(
+        request.user, carried, today, lambda: queries.dashboard(request.user, projects, carried, today, settings)
+    )
+    figures = kept.figures
+    investment, by_unit, missing = figures["investment"], figures["issues"], figures["missing"]
+    refresh_query = request.GET.copy()
+    refresh_query["refresh"] = "1"
+    context = figures | {
         "filter": project_filter,
         "today": today,
-        "pipeline": pipeline,
-        "lights": lights,
-        "total": sum(row["count"] for row in lights),
-        "overdue_count": overdue_count,
-        "overdue": overdue,
-        "ranking": ranking,
-        "investment": investment,
+        "kept": kept,
+        "refresh_url": f"{request.path}?{refresh_query.urlencode()}",
         "investment_groups": [
             ("area", _("By area"), investment["by_area"]),
             ("category", _("By category"), investment["by_category"]),
             ("key_list", _("By key list"), investment["by_key_list"]),
         ],
-        "issues": by_unit,
-        "missing": missing,
         "chart_data": {
             "labels": {
                 "wan": _("10k yuan"),
@@ -77,9 +79,13 @@ def dashboard(request):
                 "open": _("open, not overdue"),
             },
             "pipeline": [
-                {"name": r["label"], "value": r["count"], "moved": r["this_year"], "url": r["url"]} for r in pipeline
+                {"name": r["label"], "value": r["count"], "moved": r["this_year"], "url": r["url"]}
+                for r in figures["pipeline"]
             ],
-            "lights": [{"name": r["label"], "value": r["count"], "light": r["light"], "url": r["url"]} for r in lights],
+            "lights": [
+                {"name": r["label"], "value": r["count"], "light": r["light"], "url": r["url"]}
+                for r in figures["lights"]
+            ],
             "investment": {
                 "time_progress": float(investment["total"]["time_progress"] or 0),
                 "area": _bar(investment["by_area"]),
