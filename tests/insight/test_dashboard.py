@@ -104,9 +104,9 @@ def test_insight_pages_run_a_bounded_number_of_queries(client, portfolio, name):
 PINNED = {
     ("insight:dashboard", "coordinator"): 28,
     ("insight:dashboard", "mh_coordinator"): 26,
-    ("insight:leaders", "coordinator"): 11,
-    ("insight:leader-detail", "coordinator"): 13,
-    ("insight:leader-detail", "leader_user"): 13,
+    ("insight:leaders", "coordinator"): 12,
+    ("insight:leader-detail", "coordinator"): 14,
+    ("insight:leader-detail", "leader_user"): 14,
 }
 
 

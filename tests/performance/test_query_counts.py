@@ -2,7 +2,9 @@
 queries, the same on benchmark data of two sizes (tiny, and three times that): a page that starts
 querying per row, or gains queries, fails here before it reaches the benchmark.
 
-When a change adds a query on purpose, raise its pin in PINS and say why in the commit.
+When a change adds a query on purpose, raise its pin in PINS and say why in the commit. (Every
+scoped page and endpoint reads the ids of the user's areas and linked leaders once:
+org.scoping.scope_ids.)
 """
 
 import pytest
@@ -20,63 +22,63 @@ from groundbreak.reporting.models import Report, ReportingRound
 
 # The most queries each page may run (session, user and permission lookups included).
 PINS = {
-    "project list": 14,
-    "project list: stage": 14,
-    "project list: light": 14,
-    "project list: search": 14,
-    "project list: key list + category": 15,
-    "project list: area, sorted": 15,
-    "project list: district": 14,
-    "project list: unit member": 13,
-    "project list: owner": 13,
-    "project list: leader": 14,
-    "project detail": 27,
-    "project detail: district": 25,
-    "project engagements": 6,
-    "key lists": 6,
-    "key list detail": 14,
-    # Computing the figures; two more than before they were kept: the scope's leader link and
-    # the change log's head (insight.kept_figures).
+    "project list": 15,
+    "project list: stage": 15,
+    "project list: light": 15,
+    "project list: search": 15,
+    "project list: key list + category": 16,
+    "project list: area, sorted": 16,
+    "project list: district": 15,
+    "project list: unit member": 14,
+    "project list: owner": 14,
+    "project list: leader": 15,
+    "project detail": 28,
+    "project detail: district": 26,
+    "project engagements": 7,
+    "key lists": 7,
+    "key list detail": 15,
+    # Computing the figures; two more than before they were kept: the scope's ids (which every
+    # scoped page reads) and the change log's head (insight.kept_figures).
     "dashboard": 28,
     "dashboard: district": 26,
     # Showing the kept figures again: the filter form and the head.
     "dashboard: kept": 12,
-    "battle map": 12,
-    "leaders compared": 11,
-    "leader detail": 15,
+    "battle map": 13,
+    "leaders compared": 12,
+    "leader detail": 16,
     "supervision board": 15,
     "supervision inbox": 8,
     "engagement list": 10,
-    "engagement detail": 26,
-    "issue detail": 12,
-    "report queue": 7,
-    "round list": 6,
-    "round detail": 13,
-    "rollup": 12,
-    "report detail": 15,
-    "re-plan queue": 6,
-    "my work": 10,
-    "areas": 6,
-    "area detail": 14,
-    "units": 6,
-    "unit detail": 12,
-    "people": 6,
-    "person detail": 13,
-    "API projects": 6,
-    "API projects: filtered": 6,
-    "API project": 10,
-    "API milestones": 5,
-    "API project milestones": 6,
-    "API key lists": 4,
-    "API key list members": 8,
-    "API areas": 4,
-    "API units": 4,
-    "API people": 4,
-    "API re-plans": 4,
-    "API issues": 4,
-    "API issue": 6,
-    "API reports": 4,
-    "API report": 4,
+    "engagement detail": 27,
+    "issue detail": 13,
+    "report queue": 8,
+    "round list": 7,
+    "round detail": 14,
+    "rollup": 13,
+    "report detail": 16,
+    "re-plan queue": 7,
+    "my work": 11,
+    "areas": 7,
+    "area detail": 15,
+    "units": 7,
+    "unit detail": 13,
+    "people": 7,
+    "person detail": 14,
+    "API projects": 7,
+    "API projects: filtered": 7,
+    "API project": 11,
+    "API milestones": 6,
+    "API project milestones": 7,
+    "API key lists": 5,
+    "API key list members": 9,
+    "API areas": 5,
+    "API units": 5,
+    "API people": 5,
+    "API re-plans": 5,
+    "API issues": 5,
+    "API issue": 7,
+    "API reports": 5,
+    "API report": 5,
 }
 
 _seen: dict[str, dict[str, int]] = {}
@@ -239,7 +241,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_data(db, scale):
 
 
 # The engagements API (api/engagements.py), pinned the same way at the same two sizes.
-ENGAGEMENT_API_PINS = {"API engagements": 6, "API engagements: filtered": 6, "API engagement": 8}
+ENGAGEMENT_API_PINS = {"API engagements": 7, "API engagements: filtered": 7, "API engagement": 9}
 
 
 @pytest.mark.parametrize("scale", ["tiny", "tiny3"])

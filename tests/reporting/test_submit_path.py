@@ -19,8 +19,9 @@ from tests.reporting.conftest import open_month, report_of
 # scope check, the event, the review levels, the stored light's read of its inputs, the report's
 # UPDATE, the actor's name, the chain head (lock, entry, head update), transaction end. Here the
 # middleware adds four (second-factor device and policy, the session saved with the message and
-# its savepoints).
-SUBMIT_QUERIES = 18
+# its savepoints), and the scope's ids one (org.scoping.scope_ids: the user's areas and leaders,
+# named by id in the locked read's scope check).
+SUBMIT_QUERIES = 19
 
 
 @pytest.fixture

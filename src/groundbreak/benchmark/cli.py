@@ -125,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
 def _run_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--users", type=int, default=8, help="concurrent simulated users (locust)")
+    p.add_argument(
+        "--read-rate",
+        type=float,
+        default=0.0,
+        help="requests per second the readers offer in all (0: as fast as answered, which measures the queue)",
+    )
     p.add_argument("--duration", default="60s", help="how long each load phase runs (locust --run-time)")
     p.add_argument("--post-duration", default="30s", help="how long the report-submission phase runs")
     p.add_argument("--post-rate", type=float, default=150.0, help="target report submissions per second")

@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -89,7 +90,9 @@ def session_for(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def build_plan(seed: int, write_users: int, post_rate: float, post_seconds: float) -> dict:
+def build_plan(
+    seed: int, write_users: int, post_rate: float, post_seconds: float, read_users: int = 8, read_rate: float = 0.0
+) -> dict:
     from groundbreak.api.tokens import create_token
     from groundbreak.org.models import Area
     from groundbreak.portfolio.models import KeyList, Project
@@ -110,8 +113,11 @@ def build_plan(seed: int, write_users: int, post_rate: float, post_seconds: floa
 
     E = []
 
-    def endpoint(name, group, persona, urls, weight, token=False):
-        E.append({"name": name, "group": group, "persona": persona, "urls": urls, "weight": weight, "token": token})
+    def endpoint(name, group, persona, urls, weight, token=False, fresh=False):
+        E.append(
+            {"name": name, "group": group, "persona": persona, "urls": urls, "weight": weight, "token": token}
+            | ({"fresh": True} if fresh else {})
+        )
 
     endpoint("list: province, no filter", "list", "province", ["/projects/"], 4)
     endpoint("list: province, stage", "list", "province", ["/projects/?stage=construction"], 3)
@@ -141,6 +147,13 @@ def build_plan(seed: int, write_users: int, post_rate: float, post_seconds: floa
     )
     endpoint("dashboard: province coordinator", "dashboard-province", "province", ["/dashboard/"], 3)
     endpoint("dashboard: district coordinator", "dashboard-district", "district", ["/dashboard/"], 3)
+    # The same dashboards with their figures computed (no kept figures): measured, not loaded.
+    endpoint(
+        "dashboard: province coordinator, computed", "dashboard-province", "province", ["/dashboard/"], 0, fresh=True
+    )
+    endpoint(
+        "dashboard: district coordinator, computed", "dashboard-district", "district", ["/dashboard/"], 0, fresh=True
+    )
     endpoint("board: district coordinator", "board", "district", ["/supervision/"], 1)
     offsets = [rng.randrange(n_pages) * 100 for _ in range(50)]
     endpoint(
@@ -218,6 +231,8 @@ def build_plan(seed: int, write_users: int, post_rate: float, post_seconds: floa
         "token": secret,
         "writers": slots,
         "post_rate_per_user": post_rate / max(1, write_users),
+        # 0: each reader sends its next request as soon as the last one is answered.
+        "read_rate_per_user": read_rate / max(1, read_users) if read_rate else 0,
         "personas": {k: v.username for k, v in people.items()},
     }
 
@@ -292,7 +307,9 @@ def measure(plan: dict, samples: int = 3, limit_s: float = 30.0, slow_ms: float 
         client = token_client if e["token"] else clients[e["persona"]]
         counts, times, floors = [], [], []
         timed_out = False
+        forget = (lambda: caches["figures"].clear()) if e.get("fresh") else (lambda: None)
         for url in e["urls"][:samples]:
+            forget()
             try:
                 with _Limit(limit_s), CaptureQueriesContext(connection) as ctx:
                     started = time.perf_counter()
@@ -312,6 +329,7 @@ def measure(plan: dict, samples: int = 3, limit_s: float = 30.0, slow_ms: float 
             reads = [q["sql"] for q in ctx.captured_queries if _is_read(q["sql"])]
             again = []
             for _ in range(2):
+                forget()
                 started = time.perf_counter()
                 client.get(url)
                 again.append((time.perf_counter() - started) * 1000)
@@ -549,7 +567,12 @@ def run(args) -> dict:
     size = data_size()
     post_seconds = _seconds(args.post_duration)
     plan = build_plan(
-        args.seed, write_users=max(4, args.users * 2), post_rate=args.post_rate, post_seconds=post_seconds
+        args.seed,
+        write_users=max(4, args.users * 2),
+        post_rate=args.post_rate,
+        post_seconds=post_seconds,
+        read_users=args.users,
+        read_rate=getattr(args, "read_rate", 0.0),
     )
     plan_path = work / "plan.json"
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
@@ -570,7 +593,9 @@ def run(args) -> dict:
     # A page that takes longer than SLOW_S alone only measures the queue under load (two sync
     # workers busy for its whole duration, requests abandoned by the load generator still running
     # on the server): it stays out of the load mix and the table says so.
-    plan["endpoints"] = [e | {"load": not _too_slow(measured[e["name"]])} for e in plan["endpoints"]]
+    plan["endpoints"] = [
+        e | {"load": not e.get("fresh") and not _too_slow(measured[e["name"]])} for e in plan["endpoints"]
+    ]
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
     load_before = os.getloadavg()
     proc = start_server(args.port, args.workers, work / "server.log")
@@ -611,6 +636,7 @@ def run(args) -> dict:
             "duration": args.duration,
             "post_duration": args.post_duration,
             "post_rate": args.post_rate,
+            "read_rate": getattr(args, "read_rate", 0.0),
             "writers": len(plan["writers"]),
             "seed": args.seed,
         },
@@ -736,8 +762,13 @@ def markdown(r: dict, *, province: bool) -> str:
         f"before {r['load'][0]}, after {r['load'][3]}" + (f" — {r['label']}" if r["label"] else ""),
         f"- Data: {size} (database `{r['database']}`)",
         f"- Settings: gunicorn {s['workers']} sync workers (`groundbreak serve`), API rate limit off "
-        f"(`groundbreak.benchmark.settings`); locust headless on loopback, {s['users']} users without think time "
-        f"for {s['duration']} after a 10 s warm-up; report submissions by {s['writers']} users aiming at "
+        f"(`groundbreak.benchmark.settings`); locust headless on loopback, {s['users']} users "
+        + (
+            f"offering {s['read_rate']:g} requests/s in all (paced: latency below saturation) "
+            if s.get("read_rate")
+            else "without think time (saturation: latency includes the queue) "
+        )
+        + f"for {s['duration']} after a 10 s warm-up; report submissions by {s['writers']} users aiming at "
         f"{s['post_rate']:.0f}/s for {s['post_duration']}; seed {s['seed']}",
         f"- Targets {'apply (province scale, PostgreSQL)' if province else 'are for province scale on PostgreSQL; shown for reference'}",
         "",
@@ -750,6 +781,15 @@ def markdown(r: dict, *, province: bool) -> str:
         st = r["read"].get(name, {"count": 0, "failures": 0, "p50": 0, "p95": 0, "p99": 0, "rps": 0})
         me = r["measured"][name]
         target = TARGETS.get(e["group"])
+        if e.get("fresh"):
+            ratio = f"{me['serial_ms'] / me['floor_ms']:.1f}×" if me.get("serial_ms") and me.get("floor_ms") else "?"
+            serial = "?" if me.get("serial_ms") is None else f"{me['serial_ms']:,.1f}"
+            floor = "?" if me.get("floor_ms") is None else f"{me['floor_ms']:,.1f}"
+            lines.append(
+                f"| {name} | measured only (kept figures serve the load) | — | — | — | — | — | "
+                f"{me.get('queries') or '?'} | {serial} | {floor} | {ratio} | — | — |"
+            )
+            continue
         if not e.get("load", True):
             misses.append(name)
             serial = (
@@ -846,6 +886,8 @@ def run_all(args) -> None:
         str(args.seed),
         "--users",
         str(args.users),
+        "--read-rate",
+        str(args.read_rate),
         "--duration",
         args.duration,
         "--post-duration",

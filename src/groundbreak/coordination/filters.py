@@ -32,7 +32,8 @@ def _areas_for(user):
 
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=IssueStatus.choices)
+    # A column of the issue: no duplicate rows, so no DISTINCT over the page and its count.
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=IssueStatus.choices, distinct=False)
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
     category = django_filters.ModelChoiceFilter(
         label=_("Issue category"), queryset=IssueCategory.objects.all(), empty_label=_("All categories")

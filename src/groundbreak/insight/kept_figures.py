@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from groundbreak.audit.models import ChainHead
 from groundbreak.org.permissions import sees_everything
+from groundbreak.org.scoping import scope_ids
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,11 @@ def max_age() -> datetime.timedelta:
 def scope_signature(user) -> str:
     """What the user's visibility depends on: two users with the same signature see the same
     projects and issues (org.scoping), so they may share figures."""
-    from groundbreak.org.models import Person
-
     if sees_everything(user):
         return f"{user.role}:all"
     # A user linked to a leader also sees the projects that person leads.
-    person = Person.objects.filter(user=user).values_list("pk", flat=True).first()
-    return f"{user.role}:a{user.scope_area_id or ''}.u{user.scope_unit_id or ''}.p{person or ''}"
+    people = ",".join(map(str, sorted(scope_ids(user)[1])))
+    return f"{user.role}:a{user.scope_area_id or ''}.u{user.scope_unit_id or ''}.p{people}"
 
 
 def data_version() -> int:

@@ -30,7 +30,10 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("All key lists"),
         widget=FastSelect,
     )
-    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    # A column of the project: no duplicate rows to remove. (The filter's default DISTINCT made
+    # PostgreSQL compare whole rows, light expression included, for the page, its count and the
+    # light and stage counts.)
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, distinct=False)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("Any status"), widget=FastSelect
     )
