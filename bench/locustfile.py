@@ -4,7 +4,7 @@ The harness writes a plan (JSON, path in BENCH_PLAN): the personas' session cook
 the URLs of each endpoint and, for the write phase, the draft reports each writer may submit.
 Every simulated user draws from its own `random.Random(seed + n)`, so a run is repeatable.
 
-BENCH_PHASE=read   the page/API mix (weights below), as fast as the users can go
+BENCH_PHASE=read   the page/API mix (weights below), as fast as the users can go or at the plan's rate
 BENCH_PHASE=write  report submissions (POST) at a constant rate per user
 """
 
@@ -28,7 +28,9 @@ def _headers(persona: str) -> dict:
 
 
 class Reader(HttpUser):
-    wait_time = constant(0)
+    # Paced at the plan's rate (`--read-rate`), or as fast as the server answers.
+    _rate = float(PLAN.get("read_rate_per_user") or 0)
+    wait_time = constant_throughput(_rate) if _rate else constant(0)
     # gunicorn kills a worker after 30 s; wait a little longer so that shows as an error.
     network_timeout = 40.0
     connection_timeout = 10.0
