@@ -13,7 +13,7 @@ import json
 import os
 import random
 
-from locust import HttpUser, constant, constant_throughput, task
+from locust import HttpUser, constant_throughput, task
 
 PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())
 PHASE = os.environ.get("BENCH_PHASE", "read")
@@ -27,10 +27,10 @@ def _headers(persona: str) -> dict:
     return {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "Accept-Language": "zh-hans"}
 
 
+READ_RATE = float(PLAN.get("read_rate_per_user") or 0)
+
+
 class Reader(HttpUser):
-    # Paced at the plan's rate (`--read-rate`), or as fast as the server answers.
-    _rate = float(PLAN.get("read_rate_per_user") or 0)
-    wait_time = constant_throughput(_rate) if _rate else constant(0)
     # gunicorn kills a worker after 30 s; wait a little longer so that shows as an error.
     network_timeout = 40.0
     connection_timeout = 10.0
@@ -41,6 +41,13 @@ class Reader(HttpUser):
         self.endpoints = [e for e in PLAN["endpoints"] if e.get("load", True)]
         self.names = [e["name"] for e in self.endpoints]
         self.weights = [e["weight"] for e in self.endpoints]
+
+    def wait_time(self):
+        # With `--read-rate`, each user thinks for an exponentially distributed time (mean: the
+        # inverse of its share of the rate) after each answer, so requests arrive at random
+        # moments as independent people's do (a constant pace kept the users in step: they all
+        # arrived together). Without it, each user asks again as soon as it is answered.
+        return self.rng.expovariate(READ_RATE) if READ_RATE else 0
 
     @task
     def one(self):
