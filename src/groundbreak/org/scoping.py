@@ -55,7 +55,7 @@ def scope_ids(user) -> tuple[list[int], list[int]]:
     The scope names them as literal ids, not as a join on the area path: PostgreSQL then reads a
     district's projects through the area and zone indexes (a BitmapOr), with estimates from the
     column statistics, where the join checked every project of the province (a district's
-    project count 31 ms → 1 ms at province scale)."""
+    stage counts 31 ms → 0.6 ms at province scale)."""
     from groundbreak.org.models import Area, Person
 
     kept = getattr(user, "_scope_ids", None)
