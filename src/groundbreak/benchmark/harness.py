@@ -766,6 +766,19 @@ def _fmt(v, digits=0):
     return f"{v:,.{digits}f}"
 
 
+def _measured_cells(me: dict) -> str:
+    """The queries, serial, floor and ratio cells of a row measured alone (a cancelled page shows
+    how long it ran before it was cancelled)."""
+    serial, floor = me.get("serial_ms"), me.get("floor_ms")
+    if serial is None:
+        serial_text = f"> {me['timed_out'] * 1000:,.0f} (cancelled)" if me.get("timed_out") else "?"
+    else:
+        serial_text = f"{serial:,.1f}"
+    floor_text = "?" if floor is None else f"{floor:,.1f}"
+    ratio = "?" if serial is None or not floor else f"{serial / floor:.1f}×"
+    return f"{me.get('queries') or '?'} | {serial_text} | {floor_text} | {ratio}"
+
+
 def markdown(r: dict, *, province: bool) -> str:
     size = ", ".join(f"{v:,} {k}" for k, v in r["size"].items())
     s = r["settings"]
@@ -798,30 +811,16 @@ def markdown(r: dict, *, province: bool) -> str:
         me = r["measured"][name]
         target = TARGETS.get(e["group"])
         if e.get("fresh"):
-            ratio = f"{me['serial_ms'] / me['floor_ms']:.1f}×" if me.get("serial_ms") and me.get("floor_ms") else "?"
-            serial = "?" if me.get("serial_ms") is None else f"{me['serial_ms']:,.1f}"
-            floor = "?" if me.get("floor_ms") is None else f"{me['floor_ms']:,.1f}"
             lines.append(
                 f"| {name} | measured only (kept figures serve the load) | — | — | — | — | — | "
-                f"{me.get('queries') or '?'} | {serial} | {floor} | {ratio} | — | — |"
+                f"{_measured_cells(me)} | — | — |"
             )
             continue
         if not e.get("load", True):
             misses.append(name)
-            serial = (
-                f"> {me['timed_out'] * 1000:,.0f} (cancelled)"
-                if me.get("serial_ms") is None
-                else f"{me['serial_ms']:,.1f}"
-            )
-            floor = "?" if me.get("floor_ms") is None else f"{me['floor_ms']:,.1f}"
-            ratio = (
-                "?"
-                if me.get("serial_ms") is None or not me.get("floor_ms")
-                else f"{me['serial_ms'] / me['floor_ms']:.1f}×"
-            )
             lines.append(
-                f"| {name} | not loaded (> {SLOW_S:.0f} s alone) | — | — | — | — | — | {me.get('queries') or '?'} | "
-                f"{serial} | {floor} | {ratio} | {'≤ ' + str(target) if target else '—'} | **no** |"
+                f"| {name} | not loaded (> {SLOW_S:.0f} s alone) | — | — | — | — | — | "
+                f"{_measured_cells(me)} | {'≤ ' + str(target) if target else '—'} | **no** |"
             )
             continue
         floor_limit = 3 * me["floor_ms"] + 20
