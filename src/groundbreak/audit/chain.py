@@ -472,6 +472,12 @@ class HeadDigest:
         return "\n".join(lines) + "\n"
 
 
+def head_seq(*, using: str | None = None) -> int:
+    """The sequence number of the last entry (0 before the first): it moves with every tracked
+    write, so readers can tell whether anything changed since they last looked (one row read)."""
+    return ChainHead.objects.using(using).filter(pk=HEAD_PK).values_list("seq", flat=True).first() or 0
+
+
 def head_digest(*, using: str | None = None, verification: Verification | None = None) -> HeadDigest:
     """The current head: the last seq and hash, and how many entries the log holds.
 

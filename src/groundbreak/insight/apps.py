@@ -8,8 +8,8 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
-        from groundbreak.insight.kept_figures import warm_dashboards
+        from groundbreak.insight.kept_figures import daily_warm_dashboards
         from groundbreak.notify.scheduler import register_daily_check
 
         # After the lights of the day (stored by the scheduler's first beat), before the morning.
-        register_daily_check("insight.warm_dashboards", lambda today: warm_dashboards(today) and 0)
+        register_daily_check("insight.warm_dashboards", daily_warm_dashboards)

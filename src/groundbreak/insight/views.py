@@ -43,20 +43,19 @@ def dashboard(request):
     # Read once: every light and threshold of the page comes from these settings.
     settings = LightSettings.current()
     project_filter, projects, carried = _filtered(request, today, settings)
-    if request.GET.get("refresh"):
-        kept_figures.dashboard_figures(
-            request.user,
-            carried,
-            today,
-            lambda: queries.dashboard(request.user, projects, carried, today, settings),
-            refresh=True,
-        )
+    refresh = bool(request.GET.get("refresh"))
+    kept = kept_figures.dashboard_figures(
+        request.user,
+        carried,
+        today,
+        lambda: queries.dashboard(request.user, projects, carried, today, settings),
+        refresh=refresh,
+    )
+    if refresh:
+        # Recomputed and kept: back to the page's own address, without the refresh.
         query = request.GET.copy()
         del query["refresh"]
         return redirect(request.path + (f"?{query.urlencode()}" if query else ""))
-    kept = kept_figures.dashboard_figures(
-        request.user, carried, today, lambda: queries.dashboard(request.user, projects, carried, today, settings)
-    )
     figures = kept.figures
     investment, by_unit, missing = figures["investment"], figures["issues"], figures["missing"]
     refresh_query = request.GET.copy()

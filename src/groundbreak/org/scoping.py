@@ -59,7 +59,7 @@ def scope_ids(user) -> tuple[list[int], list[int]]:
     from groundbreak.org.models import Area, Person
 
     kept = getattr(user, "_scope_ids", None)
-    if kept is not None and kept[0] == (user.scope_area_id, user.pk):
+    if kept is not None and kept[0] == user.scope_area_id:
         return kept[1]
     # Both lists in one query; compound statements take no ORDER BY (the models' default).
     areas = Area.objects.filter(path__startswith=user.scope_area.path) if user.scope_area_id else Area.objects.none()
@@ -67,7 +67,6 @@ def scope_ids(user) -> tuple[list[int], list[int]]:
     rows = list(
         areas.order_by().values_list("pk", Value("a")).union(people.order_by().values_list("pk", Value("p")), all=True)
     )
-    found = ([pk for pk, kind in rows if kind == "a"], [])
-    found[1].extend(pk for pk, kind in rows if kind == "p")
-    user._scope_ids = ((user.scope_area_id, user.pk), found)
+    found = ([pk for pk, kind in rows if kind == "a"], [pk for pk, kind in rows if kind == "p"])
+    user._scope_ids = (user.scope_area_id, found)
     return found
